@@ -1,0 +1,200 @@
+// Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
+// implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
+// Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
+
+export interface UserRecord {
+  id: string; // short random id, e.g. "u_" + 16 base64url chars; the `sub` of its tokens
+  email: string; // normalised (trimmed, lower-cased)
+  passwordHash: string; // argon2id PHC string
+  roles: string[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  passwordChangedAt: number;
+}
+
+export interface UserStore {
+  /** Throws `DuplicateEmailError` when the email is taken. */
+  create(user: Omit<UserRecord, 'updatedAt' | 'passwordChangedAt'>): Promise<UserRecord>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Newest first; `after` is the id of the last row of the previous page. */
+  list(opts: { limit: number; after?: string }): Promise<UserRecord[]>;
+  update(
+    id: string,
+    patch: Partial<Pick<UserRecord, 'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt'>> & {
+      updatedAt: number;
+    },
+  ): Promise<UserRecord | undefined>;
+  countWithRole(role: string): Promise<number>;
+}
+
+/** A session is one login on one device = one refresh-token family. Its id is the `sid` claim. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  device: string; // human label parsed from the User-Agent, e.g. "Firefox 120 on macOS"
+  userAgent: string; // truncated
+  ip: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number; // absolute session lifetime cap
+  revokedAt: number | null;
+  revokedReason: string | null; // 'logout' | 'logout_all' | 'reuse' | 'admin' | 'password_change' | ...
+}
+
+export interface SessionStore {
+  create(session: Omit<SessionRecord, 'revokedAt' | 'revokedReason'>): Promise<SessionRecord>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  /** Live sessions only (not revoked, not expired at `now`), newest first. */
+  listActiveByUser(userId: string, now: number): Promise<SessionRecord[]>;
+  touch(id: string, at: number, ip: string): Promise<void>;
+  /** Returns true when this call revoked it (false if already revoked or unknown). */
+  revoke(id: string, at: number, reason: string): Promise<boolean>;
+  /** Revokes every live session of the user except `exceptId`; returns the ids it revoked. */
+  revokeAllForUser(userId: string, at: number, reason: string, exceptId?: string): Promise<string[]>;
+}
+
+/** One refresh token. Only `hash` (SHA-256 of the opaque token, base64url) is stored. */
+export interface RefreshTokenRecord {
+  hash: string;
+  sessionId: string; // the family
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  spentAt: number | null;
+  successorHash: string | null;
+}
+
+export type ConsumeResult =
+  | { status: 'rotated'; token: RefreshTokenRecord } // this call spent it; successor row inserted
+  | { status: 'spent'; token: RefreshTokenRecord } // it was already spent (caller decides: grace or reuse)
+  | { status: 'unknown' };
+
+export interface RefreshTokenStore {
+  insert(token: Omit<RefreshTokenRecord, 'spentAt' | 'successorHash'>): Promise<void>;
+  get(hash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * Atomically: if `hash` is unspent, mark it spent at `at` with `successor.hash` and insert the
+   * successor row, in one transaction; two concurrent calls never both get 'rotated'.
+   */
+  consume(
+    hash: string,
+    at: number,
+    successor: Omit<RefreshTokenRecord, 'spentAt' | 'successorHash'>,
+  ): Promise<ConsumeResult>;
+  /** Deletes (or marks dead) every token of the family; returns how many. */
+  revokeFamily(sessionId: string): Promise<number>;
+  /** Housekeeping: drop rows past expiry. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export type KeyStateName = 'next' | 'active' | 'retiring' | 'retired';
+
+export interface StoredKey {
+  kid: string;
+  alg: string;
+  state: KeyStateName;
+  publicJwk: string; // JSON
+  privateKeyEnc: string; // AES-256-GCM sealed private JWK (see keys/sealing), never plain
+  createdAt: number;
+  activatedAt: number | null;
+  retiringAt: number | null;
+  retiredAt: number | null;
+}
+
+export interface KeyStore {
+  list(): Promise<StoredKey[]>;
+  insert(key: StoredKey): Promise<void>;
+  /** Compare-and-set: only moves `kid` if it is currently in `from`. Returns whether it moved. */
+  transition(kid: string, from: KeyStateName, to: KeyStateName, at: number): Promise<boolean>;
+  delete(kid: string): Promise<void>;
+  /**
+   * Runs `fn` while holding the cluster-wide rotation lock (SQLite: a write transaction;
+   * PostgreSQL: an advisory lock). Returns undefined if another holder has it and `wait` is false.
+   */
+  withRotationLock<T>(fn: () => Promise<T>, opts?: { wait?: boolean }): Promise<T | undefined>;
+}
+
+export type RevocationType = 'jti' | 'sid' | 'sub';
+
+export interface RevocationRecord {
+  cursor: number; // monotonically increasing, assigned by the store
+  type: RevocationType;
+  value: string;
+  iatBefore: number | null; // seconds; only for 'sub'
+  exp: number; // seconds: when the entry stops mattering
+  createdAt: number;
+}
+
+export interface RevocationStore {
+  add(entry: Omit<RevocationRecord, 'cursor' | 'createdAt'>, at: number): Promise<RevocationRecord>;
+  /** Entries with cursor > `after`, oldest first, still live at `nowSec`. */
+  since(after: number, nowSec: number, limit: number): Promise<RevocationRecord[]>;
+  latestCursor(): Promise<number>;
+  deleteExpired(nowSec: number): Promise<number>;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: number;
+  event: string; // one of AUDIT_EVENTS (audit/actions.ts)
+  sub: string | null; // the user concerned
+  actor: string | null; // who did it, when not the user (admin id, client id)
+  ip: string | null;
+  sessionId: string | null;
+  details: Record<string, unknown>; // small; never a token, password or secret
+}
+
+export interface AuditStore {
+  append(entry: Omit<AuditRecord, 'id'>): Promise<void>;
+  /** Newest first. `before` is an id for paging. */
+  query(filter: {
+    event?: string;
+    sub?: string;
+    since?: number;
+    before?: number;
+    limit: number;
+  }): Promise<AuditRecord[]>;
+}
+
+export interface ClientRecord {
+  id: string; // client_id
+  name: string;
+  secretHash: string; // argon2id or SHA-256 (high-entropy secrets) of the client secret
+  scopes: string[]; // e.g. ["revocations:read", "introspect"]
+  audiences: string[]; // audiences it may request in client_credentials
+  createdAt: number;
+  disabled: boolean;
+}
+
+export interface ClientStore {
+  create(client: ClientRecord): Promise<ClientRecord>;
+  get(id: string): Promise<ClientRecord | undefined>;
+  list(): Promise<ClientRecord[]>;
+  update(id: string, patch: Partial<Pick<ClientRecord, 'disabled' | 'scopes' | 'audiences'>>): Promise<void>;
+}
+
+/** Everything the app needs from storage. `createStores(config)` builds one. */
+export interface Stores {
+  readonly kind: 'sqlite' | 'postgres';
+  users: UserStore;
+  sessions: SessionStore;
+  refreshTokens: RefreshTokenStore;
+  keys: KeyStore;
+  revocations: RevocationStore;
+  audit: AuditStore;
+  clients: ClientStore;
+  /** Applies pending migrations; returns the names it applied. */
+  migrate(): Promise<string[]>;
+  /** Cheap round trip, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor() {
+    super('email already registered');
+    this.name = 'DuplicateEmailError';
+  }
+}
