@@ -1,1 +1,5 @@
-export {};
+export type { RefreshTokenStorage, TesseraClient, TesseraClientOptions } from './client.js';
+export { createTesseraClient } from './client.js';
+export type { ClientEvents } from './emitter.js';
+export { SignedOutError, TesseraClientError } from './errors.js';
+export { singleFlight } from './single-flight.js';
