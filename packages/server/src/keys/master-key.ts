@@ -63,6 +63,8 @@ export interface LoadMasterKeyOptions {
   production: boolean;
   /** Used to place the development key file; `sqlite::memory:` gets a key that lives in memory. */
   databaseUrl: string;
+  /** Explicit development key file (TESSERA_MASTER_KEY_FILE); default: next to the SQLite file. */
+  file?: string | undefined;
   logger?: WarnLogger;
   cwd?: string;
 }
@@ -75,7 +77,9 @@ export function loadMasterKey(opts: LoadMasterKeyOptions): Buffer {
       'TESSERA_MASTER_KEY is required in production: set it to 32 random bytes in base64 (`tessera secret generate`)',
     );
   }
-  const path = devMasterKeyPath(opts.databaseUrl, opts.cwd);
+  const path = opts.file
+    ? resolve(opts.cwd ?? process.cwd(), opts.file)
+    : devMasterKeyPath(opts.databaseUrl, opts.cwd);
   if (path === undefined) {
     opts.logger?.warn({}, 'no TESSERA_MASTER_KEY: using an ephemeral master key for the in-memory database');
     return randomBytes(MASTER_KEY_MIN_BYTES);

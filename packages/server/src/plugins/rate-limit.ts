@@ -1,0 +1,95 @@
+// RateLimits (services/types.ts) on rate-limiter-flexible. Each limit is one limiter made by a
+// factory, so the in-memory limiter of a single instance can be swapped for a Redis or PostgreSQL
+// one (global limits across instances) without touching the callers.
+import { createHash } from 'node:crypto';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimitResult, RateLimits } from '../services/types.js';
+
+/** `points` requests (or failed attempts) per window of `durationSec` seconds. */
+export interface LimitSpec {
+  readonly points: number;
+  readonly durationSec: number;
+}
+
+export type LimitName = 'login_ip' | 'login_account' | 'refresh_ip';
+
+/** Builds the limiter behind one limit; the default keeps counters in this process. */
+export type LimiterFactory = (opts: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => RateLimiterAbstract;
+
+export const memoryLimiterFactory: LimiterFactory = (opts) => new RateLimiterMemory(opts);
+
+export interface CreateRateLimitsOptions {
+  limits: { loginIp: LimitSpec | string; loginAccount: LimitSpec | string; refreshIp: LimitSpec | string };
+  factory?: LimiterFactory;
+  /** Called whenever a request is refused (metrics, audit). */
+  onLimited?: (name: LimitName) => void;
+}
+
+/** Parses "N/DURATION" with DURATION in seconds or s/m/h/d units ("5/15m", "100/900"). */
+export function parseLimitSpec(value: LimitSpec | string): LimitSpec {
+  if (typeof value !== 'string') return value;
+  const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*([smhd]?)\s*$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new TypeError(`rate limit "${value}": expected COUNT/DURATION, e.g. 5/15m`);
+  }
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[3] as '' | 's' | 'm' | 'h' | 'd'];
+  return { points: Number(m[1]), durationSec: Number(m[2]) * unit };
+}
+
+// Account keys are hashed: a shared limiter backend (Redis) then never holds e-mail addresses.
+function accountKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
+}
+
+function toResult(spec: LimitSpec, res: RateLimiterRes | null, allowed: boolean): LimitResult {
+  const consumed = res?.consumedPoints ?? 0;
+  return {
+    allowed,
+    limit: spec.points,
+    remaining: Math.max(0, spec.points - consumed),
+    resetSeconds: res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0,
+  };
+}
+
+export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
+  const factory = opts.factory ?? memoryLimiterFactory;
+  const make = (name: LimitName, spec: LimitSpec) => ({
+    name,
+    spec,
+    limiter: factory({ keyPrefix: `tessera_${name}`, points: spec.points, duration: spec.durationSec }),
+  });
+  const loginIp = make('login_ip', parseLimitSpec(opts.limits.loginIp));
+  const loginAccount = make('login_account', parseLimitSpec(opts.limits.loginAccount));
+  const refreshIp = make('refresh_ip', parseLimitSpec(opts.limits.refreshIp));
+
+  async function consume(l: typeof loginIp, key: string): Promise<LimitResult> {
+    try {
+      return toResult(l.spec, await l.limiter.consume(key), true);
+    } catch (err) {
+      // rate-limiter-flexible rejects with a RateLimiterRes when over the limit; anything else is a
+      // backend failure and propagates (a shared backend adds its own insurance limiter).
+      if (!(err instanceof RateLimiterRes)) throw err;
+      opts.onLimited?.(l.name);
+      return toResult(l.spec, err, false);
+    }
+  }
+
+  return {
+    loginIp: (ip) => consume(loginIp, ip),
+    async loginAccountCheck(email) {
+      const res = await loginAccount.limiter.get(accountKey(email));
+      const allowed = (res?.consumedPoints ?? 0) < loginAccount.spec.points;
+      if (!allowed) opts.onLimited?.('login_account');
+      return toResult(loginAccount.spec, res, allowed);
+    },
+    loginAccountFailed: (email) => consume(loginAccount, accountKey(email)),
+    async loginAccountReset(email) {
+      await loginAccount.limiter.delete(accountKey(email));
+    },
+    refreshIp: (ip) => consume(refreshIp, ip),
+  };
+}
