@@ -1,4 +1,119 @@
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`tessera: ${argv.join(' ')}\n`);
-  return 0;
+// Entry point: dispatches `tessera <word> [<word>] ...` to a registered command and maps every
+// failure to one line on stderr and an exit code (0 ok, 1 bad, 2 usage). Never prints a stack trace.
+import { readFileSync } from 'node:fs';
+import { CliError, type Command, EXIT_BAD, EXIT_OK, EXIT_USAGE, type Io } from './command.js';
+import { commands } from './commands/index.js';
+
+export function createIo(): Io {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (line) => void process.stderr.write(`${line}\n`),
+  };
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export async function main(argv: string[], io: Io = createIo()): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined) {
+    io.err(globalHelp());
+    return EXIT_USAGE;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.out(globalHelp());
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-V' || first === 'version') {
+    io.out(version());
+    return EXIT_OK;
+  }
+  const two = second === undefined ? undefined : find(`${first} ${second}`);
+  const command = two ?? find(first);
+  if (command === undefined) return unknownCommand(first, second, io);
+  const rest = argv.slice(command.name.split(' ').length);
+  if (wantsHelp(rest)) {
+    io.out(command.usage.trimEnd());
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function find(name: string): Command | undefined {
+  return commands.find((c) => c.name === name);
+}
+
+/** `--help` or `-h` before a `--` separator asks for the command's help. */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  return head.includes('--help') || head.includes('-h');
+}
+
+function unknownCommand(first: string, second: string | undefined, io: Io): number {
+  const group = commands.filter((c) => c.name.startsWith(`${first} `));
+  if (group.length === 0) {
+    io.err(`tessera: unknown command '${first}' (see tessera --help)`);
+    return EXIT_USAGE;
+  }
+  if (second === '--help' || second === '-h') {
+    io.out(groupHelp(first, group));
+    return EXIT_OK;
+  }
+  if (second === undefined) io.err(`tessera: ${first} needs a subcommand`);
+  else io.err(`tessera: unknown command '${first} ${second}' (see tessera ${first} --help)`);
+  io.err(groupHelp(first, group));
+  return EXIT_USAGE;
+}
+
+function report(err: unknown, io: Io): number {
+  if (err instanceof CliError) {
+    io.err(`tessera: ${err.message}`);
+    return err.exitCode;
+  }
+  // A TesseraError that escaped a command still names its code; anything else is unexpected.
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  io.err(`tessera: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);
+  if (io.env.TESSERA_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
+  return EXIT_BAD;
+}
+
+function table(list: readonly Command[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+}
+
+function groupHelp(group: string, list: readonly Command[]): string {
+  return `Usage: tessera ${group} <command> [options]\n\nCommands:\n${table(list)}\n\nRun 'tessera ${group} <command> --help' for its options.`;
+}
+
+export function globalHelp(): string {
+  return [
+    'Usage: tessera <command> [options]',
+    '',
+    'Self-hosted JWT authentication: auth server, keys, tokens and secrets.',
+    '',
+    'Commands:',
+    table(commands),
+    '',
+    'Options:',
+    '  -h, --help     show help (also after any command)',
+    '  -V, --version  print the version',
+    '',
+    'Exit codes: 0 success, 1 the thing checked is bad (invalid token, weak secret), 2 usage or',
+    "configuration error. Run 'tessera <command> --help' for a command's options.",
+  ].join('\n');
 }

@@ -1,0 +1,50 @@
+// The contract every `tessera` command implements (docs/contracts.md, "CLI command registry").
+// Commands never call process.exit: they return an exit code, so tests and main() stay in control.
+
+/** Exit codes everywhere (DESIGN.md section 8). */
+export const EXIT_OK = 0;
+/** The thing checked is bad: an invalid token, a weak secret. */
+export const EXIT_BAD = 1;
+/** Usage or configuration error: unknown option, missing argument, unreadable file, unusable key. */
+export const EXIT_USAGE = 2;
+
+/** Where a command reads and writes. main() passes the process streams; tests may pass others. */
+export interface Io {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Writes one line (a newline is added) to stdout. */
+  out(line: string): void;
+  /** Writes one line (a newline is added) to stderr. */
+  err(line: string): void;
+}
+
+export interface Command {
+  /** One or two words: 'serve', 'token verify'. main() dispatches on them. */
+  readonly name: string;
+  /** One line for `tessera --help`. */
+  readonly summary: string;
+  /** The full help text for `tessera <name> --help` (synopsis, options, an example). */
+  readonly usage: string;
+  /** argv holds what follows the command words. Returns the exit code. */
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+/** An error that main() prints as one line `tessera: <message>` and turns into an exit code. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** Usage or configuration error: exit 2. */
+export class UsageError extends CliError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT_USAGE, options);
+    this.name = 'UsageError';
+  }
+}
