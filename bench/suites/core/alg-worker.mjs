@@ -1,0 +1,38 @@
+// One algorithm of the core suite, run in its own process by core.mjs (see lib/isolate.mjs):
+// build the contenders, check that each really verifies and signs, then measure them interleaved.
+// Usage: node --expose-gc bench/suites/core/alg-worker.mjs ALG [--quick]
+
+import { emitResult } from '../../lib/isolate.mjs';
+import { measureInterleaved, measureOptions } from '../../lib/measure.mjs';
+import { checkSigners, checkVerifiers } from './checks.mjs';
+import { makeKeys, tokenSet } from './fixtures.mjs';
+import { signContenders } from './sign-contenders.mjs';
+import { loadTessera } from './tessera.mjs';
+import { verifyContenders } from './verify-contenders.mjs';
+
+const alg = process.argv[2];
+const quick = process.argv.includes('--quick');
+const { core, reason } = await loadTessera();
+
+const keys = makeKeys(alg);
+const tokens = tokenSet(keys);
+const verifiers = verifyContenders(keys, core).map((c) => ({ ...c, arg: tokens.token }));
+const claims = { sub: tokens.payload.sub, sid: tokens.payload.sid, roles: tokens.payload.roles };
+const signers = signContenders(keys, claims, core);
+
+const failures = [
+  ...(await checkVerifiers(verifiers, tokens)),
+  ...(await checkSigners(signers, keys, claims)),
+];
+if (failures.length) {
+  process.stderr.write(`\n${alg}: CORRECTNESS CHECK FAILED\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  process.exit(1);
+}
+
+const opts = measureOptions(quick);
+process.stderr.write(`  ${alg}: checks passed; measuring ${verifiers.length} verifiers...\n`);
+const verify = await measureInterleaved(verifiers, opts);
+process.stderr.write(`  ${alg}: measuring ${signers.length} signers...\n`);
+const sign = await measureInterleaved(signers, opts);
+
+emitResult({ alg, tessera: reason ?? 'measured', tokenBytes: Buffer.byteLength(tokens.token), verify, sign });
