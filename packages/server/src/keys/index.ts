@@ -1,0 +1,16 @@
+export { type CreateAnyKeyServiceOptions, createKeyService } from './create-key-service.js';
+export { createHsKeyService, KeyRotationUnsupportedError } from './hs-key-service.js';
+export { type CreateKeyServiceOptions, createStoredKeyService } from './key-service.js';
+export type { KeyServiceBase, KeyServiceHooks } from './key-service-base.js';
+export {
+  devMasterKeyPath,
+  type LoadMasterKeyOptions,
+  loadMasterKey,
+  MASTER_KEY_MIN_BYTES,
+  MasterKeyError,
+  masterKeyId,
+  parseMasterKey,
+} from './master-key.js';
+export { DEFAULT_ROTATE_EVERY, type RotationPolicy, rotationPolicy } from './rotation-policy.js';
+export { SealError, seal, unseal } from './sealing.js';
+export { describeKey, newStoredKey } from './stored-keys.js';

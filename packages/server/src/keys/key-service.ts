@@ -1,0 +1,247 @@
+// KeyService on the stored keyring: signs with the active key, verifies against next + active +
+// retiring keys (with the deny-list and a verified-token cache), rotates on a schedule under the
+// store's rotation lock (many instances → one new key), and re-reads the store every few seconds
+// so every instance signs with a new key shortly after any instance made it.
+import {
+  type Alg,
+  createKeyring,
+  exportJwks,
+  type KeyRecord,
+  planRotation,
+  type TesseraKey,
+} from '@tessera/core';
+import type { AuditLog } from '../services/types.js';
+import type { KeyStore, StoredKey } from '../stores/types.js';
+import {
+  type KeyServiceBase,
+  type KeyServiceHooks,
+  makeVerifiers,
+  type Verifiers,
+} from './key-service-base.js';
+import { rotationPolicy } from './rotation-policy.js';
+import { describeKey, newStoredKey, privateKeyOfRow, publicKeyOfRow, toKeyRecord } from './stored-keys.js';
+
+export interface CreateKeyServiceOptions extends KeyServiceHooks {
+  keyStore: KeyStore;
+  masterKey: Buffer;
+  alg: Alg;
+  issuer: string;
+  audience: string;
+  /** Access token lifetime, seconds. */
+  accessTtl: number;
+  /** Seconds between scheduled rotations (default 30 days). */
+  rotateEvery?: number;
+  /** Seconds a new key is published before it signs (default min(1 day, rotateEvery / 2)). */
+  publishAhead?: number;
+  /** How often the keyring is re-read from the store, ms (default 2000). */
+  reloadInterval?: number;
+  audit?: AuditLog;
+}
+
+export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServiceBase {
+  const { keyStore, masterKey, alg } = opts;
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const policy = rotationPolicy(opts);
+  const publicKeys = new Map<string, TesseraKey>();
+  let signingKey: TesseraKey | undefined;
+  let signer: ((claims: Record<string, unknown>, o?: { ttl?: number }) => string) | undefined;
+  let verifiers: Verifiers | undefined;
+  let verifierKids = '';
+  let fingerprint = '';
+  let rows: StoredKey[] = [];
+  let jwks: { keys: JsonWebKey[] } = { keys: [] };
+  let timer: NodeJS.Timeout | undefined;
+  let rotating: Promise<string> | undefined;
+  let reloading: Promise<void> | undefined;
+
+  function publicKey(row: StoredKey): TesseraKey {
+    let key = publicKeys.get(row.kid);
+    if (!key) publicKeys.set(row.kid, (key = publicKeyOfRow(row)));
+    return key;
+  }
+
+  function records(list: StoredKey[]): KeyRecord[] {
+    return list.map((row) => toKeyRecord(row, publicKey(row)));
+  }
+
+  /** Rebuilds signer and verifiers from rows; keeps the previous signer if no row is active. */
+  function apply(list: StoredKey[]): void {
+    rows = list;
+    fingerprint = list.map((r) => `${r.kid}:${r.state}`).join(',');
+    const active = list.find((r) => r.state === 'active');
+    if (active && active.kid !== signingKey?.kid) {
+      signingKey = privateKeyOfRow(active, masterKey);
+      signer = undefined;
+    }
+    const live = list.filter((r) => r.state !== 'retired');
+    const ring = createKeyring(
+      live.map((r) => toKeyRecord(r, r.kid === signingKey?.kid ? signingKey : publicKey(r))),
+    );
+    const keys = ring.verificationKeys();
+    const kids = keys
+      .list()
+      .map((k) => k.kid)
+      .sort()
+      .join(',');
+    if (kids !== verifierKids || !verifiers) {
+      // A new verifier also drops the verified-token cache, so a removed key stops verifying at once.
+      verifiers = makeVerifiers(opts, keys);
+      verifierKids = kids;
+      jwks = exportJwks(ring.published().map((r) => r.key));
+    }
+    if (!signer && signingKey) signer = verifiers.signerFor(signingKey);
+    for (const kid of publicKeys.keys()) if (!live.some((r) => r.kid === kid)) publicKeys.delete(kid);
+  }
+
+  async function readStore(): Promise<void> {
+    const list = await keyStore.list();
+    const next = list.map((r) => `${r.kid}:${r.state}`).join(',');
+    if (next !== fingerprint || !verifiers) apply(list);
+  }
+
+  /** Applies the rotation plan (and creates the first key) while holding the rotation lock. */
+  async function maintain(wait: boolean): Promise<void> {
+    await keyStore.withRotationLock(
+      async () => {
+        const now = clock.now();
+        let list = await keyStore.list();
+        if (!list.some((r) => r.state === 'active')) {
+          const next = list.find((r) => r.state === 'next');
+          if (next) await keyStore.transition(next.kid, 'next', 'active', now);
+          else {
+            const row = newStoredKey(alg, masterKey, 'active', now);
+            await keyStore.insert(row);
+            await opts.audit?.record('key_created', { details: { kid: row.kid, alg, state: 'active' } });
+          }
+          list = await keyStore.list();
+        }
+        const live = list.filter((r) => r.state !== 'retired');
+        for (const action of planRotation(records(live), now, policy)) {
+          await applyAction(action, list, now);
+        }
+      },
+      { wait },
+    );
+  }
+
+  async function applyAction(
+    action: ReturnType<typeof planRotation>[number],
+    list: StoredKey[],
+    now: number,
+  ) {
+    if (action.action === 'create-next') {
+      const row = newStoredKey(alg, masterKey, 'next', now);
+      await keyStore.insert(row);
+      await opts.audit?.record('key_created', { details: { kid: row.kid, alg, state: 'next' } });
+      return;
+    }
+    const row = list.find((r) => r.kid === action.kid);
+    if (!row) return;
+    if (action.action === 'activate' && row.state === 'next') {
+      if (await keyStore.transition(row.kid, 'next', 'active', now)) {
+        await opts.audit?.record('key_rotated', { details: { kid: row.kid, reason: 'scheduled' } });
+      }
+    } else if (action.action === 'retire' && row.state === 'active') {
+      await keyStore.transition(row.kid, 'active', 'retiring', now);
+    } else if (action.action === 'drop' || (action.action === 'retire' && row.state === 'retiring')) {
+      // Unpublished: kept as `retired` for the timeline; its sealed private key is never unsealed again.
+      if (row.state === 'retiring') await keyStore.transition(row.kid, 'retiring', 'retired', now);
+      else if (row.state === 'next') await keyStore.delete(row.kid);
+    }
+  }
+
+  async function reload(): Promise<void> {
+    reloading ??= (async () => {
+      try {
+        await readStore();
+        const live = rows.filter((r) => r.state !== 'retired');
+        if (planRotation(records(live), clock.now(), policy).length > 0) {
+          await maintain(false);
+          await readStore();
+        }
+      } finally {
+        reloading = undefined;
+      }
+    })();
+    return reloading;
+  }
+
+  async function rotate(actor: string | null, requestedAt: number): Promise<string> {
+    const kid = await keyStore.withRotationLock(
+      async () => {
+        const list = await keyStore.list();
+        const active = list.find((r) => r.state === 'active');
+        // Someone (another admin, another instance) rotated after this request: that key is the answer.
+        if (active && (active.activatedAt ?? 0) >= requestedAt) return active.kid;
+        const now = Math.max(clock.now(), requestedAt);
+        if (active) await keyStore.transition(active.kid, 'active', 'retiring', now);
+        const row = newStoredKey(alg, masterKey, 'active', now);
+        await keyStore.insert(row);
+        await opts.audit?.record('key_rotated', {
+          actor,
+          details: { kid: row.kid, previous: active?.kid ?? null, reason: 'manual' },
+        });
+        return row.kid;
+      },
+      { wait: true },
+    );
+    if (kid === undefined) throw new Error('rotation lock not acquired');
+    await readStore();
+    return kid;
+  }
+
+  return {
+    algorithm: alg,
+    async start() {
+      await readStore();
+      if (!rows.some((r) => r.state === 'active')) await maintain(true);
+      await reload();
+      if (!signer) throw new Error('key service: no active signing key after start-up');
+      timer = setInterval(() => {
+        reload().catch((err) => opts.logger?.warn({ err }, 'keyring reload failed; will retry'));
+      }, opts.reloadInterval ?? 2000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await reloading?.catch(() => undefined);
+      await rotating?.catch(() => undefined);
+    },
+    signAccessToken(claims, o) {
+      if (!signer) throw new Error('key service not started');
+      return signer(
+        { ...claims, aud: o?.audience ?? claims.aud ?? opts.audience },
+        o?.ttl === undefined ? undefined : { ttl: Math.min(o.ttl, opts.accessTtl) },
+      );
+    },
+    verifyAccessToken(token) {
+      if (!verifiers) throw new Error('key service not started');
+      return verifiers.verify(token);
+    },
+    verifyAnyAudience(token) {
+      if (!verifiers) throw new Error('key service not started');
+      return verifiers.verifyAnyAudience(token);
+    },
+    jwks: () => jwks,
+    jwksMaxAge: () => policy.jwksMaxAge,
+    rotateNow(actor) {
+      // Concurrent calls in this process share one rotation; across instances the lock and the
+      // activatedAt check make the same guarantee.
+      rotating ??= rotate(actor, clock.now()).finally(() => {
+        rotating = undefined;
+      });
+      return rotating;
+    },
+    reload,
+    async list() {
+      return (await keyStore.list()).map(describeKey);
+    },
+    activeKid: () => signingKey?.kid,
+    keyAgeSeconds() {
+      const active = rows.find((r) => r.kid === signingKey?.kid);
+      const since = active?.activatedAt ?? active?.createdAt;
+      return since === undefined ? 0 : Math.max(0, (clock.now() - since) / 1000);
+    },
+    policy: () => policy,
+  };
+}
