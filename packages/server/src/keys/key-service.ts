@@ -56,7 +56,10 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
 
   function publicKey(row: StoredKey): TesseraKey {
     let key = publicKeys.get(row.kid);
-    if (!key) publicKeys.set(row.kid, (key = publicKeyOfRow(row)));
+    if (!key) {
+      key = publicKeyOfRow(row);
+      publicKeys.set(row.kid, key);
+    }
     return key;
   }
 
