@@ -1,0 +1,34 @@
+// generateKey: a fresh private key (or HMAC secret) bound to one algorithm. The default kid is the
+// first 16 characters of the thumbprint, to keep tokens small (DESIGN.md section 2 size budget).
+import { createSecretKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { ALG_INFO, type Alg, assertAlg } from '../lib/algorithms.js';
+import { optionalString } from '../lib/options.js';
+import type { TesseraKey } from '../types.js';
+import { defaultKid, makeKey } from './import.js';
+
+export interface GenerateKeyOptions {
+  kid?: string;
+  /** RSA modulus size, default 2048 (minimum 2048). */
+  modulusLength?: number;
+}
+
+export function generateKey(alg: Alg, opts: GenerateKeyOptions = {}): TesseraKey {
+  const a = assertAlg(alg, 'alg');
+  const kid = optionalString(opts.kid, 'opts.kid');
+  const info = ALG_INFO[a];
+  let keyObject: KeyObject;
+  if (info.family === 'HS') {
+    keyObject = createSecretKey(randomBytes(info.hashBytes));
+  } else if (info.family === 'RS' || info.family === 'PS') {
+    const modulusLength = opts.modulusLength ?? 2048;
+    if (!Number.isSafeInteger(modulusLength) || modulusLength < 2048) {
+      throw new TypeError('opts.modulusLength must be an integer >= 2048');
+    }
+    keyObject = generateKeyPairSync('rsa', { modulusLength }).privateKey;
+  } else if (info.family === 'ES') {
+    keyObject = generateKeyPairSync('ec', { namedCurve: info.crv! }).privateKey;
+  } else {
+    keyObject = generateKeyPairSync('ed25519').privateKey;
+  }
+  return makeKey(kid ?? defaultKid(keyObject, a).slice(0, 16), a, keyObject);
+}
