@@ -25,6 +25,8 @@ import { median, spread } from './stats.mjs';
  * @property {number} spreadPct    (max - min) / 2 / median over the rounds, in percent
  * @property {number} batch        ops per timed batch
  * @property {number[]} samples    µs/op of every round
+ * @property {number} cpuUsPerOp   median CPU µs/op (user + system of the process): on a shared
+ *                                 machine it leaves out the time this process was not running
  */
 
 const SINK = { value: undefined };
@@ -38,23 +40,30 @@ function makeBatch(fn, arg, isAsync) {
   return new Function('fn', 'arg', 'sink', body)(fn, arg, SINK);
 }
 
-/** Times one batch of `n` ops; returns nanoseconds. */
+/** Times one batch of `n` ops; returns wall nanoseconds (and CPU µs of this process in `cpu`). */
+const cpu = { us: 0 };
 async function timeBatch(batch, n, isAsync) {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   if (isAsync) await batch(n);
   else batch(n);
-  return Number(process.hrtime.bigint() - t0);
+  const ns = Number(process.hrtime.bigint() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.us = c.user + c.system;
+  return ns;
 }
 
-/** Grows the batch until it takes about `targetMs`. */
+/**
+ * Sizes the batch to take about `targetMs`. The cost per op is the fastest of a few probe batches:
+ * a probe that was descheduled on a busy machine would otherwise shrink the batch to a handful of
+ * ops and leave the samples dominated by timer and scheduler noise.
+ */
 async function calibrate(batch, isAsync, targetMs) {
-  const targetNs = targetMs * 1e6;
   let n = 1;
-  for (;;) {
-    const ns = await timeBatch(batch, n, isAsync);
-    if (ns >= targetNs / 4 || n >= 1 << 26) return Math.max(1, Math.round((n * targetNs) / Math.max(ns, 1)));
-    n *= ns < targetNs / 64 ? 8 : 2;
-  }
+  while (n < 1 << 26 && (await timeBatch(batch, n, isAsync)) < 1e6) n *= 2; // probes of >= 1 ms
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) best = Math.min(best, (await timeBatch(batch, n, isAsync)) / n);
+  return Math.max(1, Math.round((targetMs * 1e6) / best));
 }
 
 function collect() {
@@ -78,6 +87,7 @@ export async function measureInterleaved(contenders, opts = {}) {
     batch: makeBatch(c.fn, c.arg, Boolean(c.async)),
     n: 1,
     samples: /** @type {number[]} */ ([]),
+    cpuSamples: /** @type {number[]} */ ([]),
   }));
 
   // Warm-up: let the JIT optimise every contender before anything is timed, then size the batches.
@@ -94,6 +104,7 @@ export async function measureInterleaved(contenders, opts = {}) {
       collect();
       const ns = await timeBatch(r.batch, r.n, r.isAsync);
       r.samples.push(ns / 1000 / r.n);
+      r.cpuSamples.push(cpu.us / r.n);
     }
   }
 
@@ -107,6 +118,7 @@ export async function measureInterleaved(contenders, opts = {}) {
       spreadPct: spread(r.samples),
       batch: r.n,
       samples: r.samples,
+      cpuUsPerOp: median(r.cpuSamples),
     };
   });
 }

@@ -17,6 +17,7 @@ export function environment() {
     platform: `${process.platform} ${os.release()} ${process.arch}`,
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
+    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     date: new Date().toISOString(),
   };
 }

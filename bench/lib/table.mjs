@@ -31,17 +31,26 @@ export function ratioTable(samples, opts = {}) {
   const rows = samples.map((s) => ({
     name: s.name,
     group: s.group,
-    usPerOp: round(s.usPerOp, 3),
+    usPerOp: round(s.usPerOp, 4),
     spreadPct: round(s.spreadPct, 2),
+    cpuUsPerOp: round(s.cpuUsPerOp, 4),
     vsBaseline: base ? round(s.usPerOp / base.usPerOp, 3) : null,
     vsFastestPeer: fastestPeer ? round(s.usPerOp / fastestPeer.usPerOp, 3) : null,
   }));
   const text = formatTable(
-    ['contender', 'µs/op', '±%', `vs ${base?.name ?? 'baseline'}`, `vs ${fastestPeer?.name ?? 'peer'}`],
+    [
+      'contender',
+      'µs/op',
+      '±%',
+      'cpu µs',
+      `vs ${base?.name ?? 'baseline'}`,
+      `vs ${fastestPeer?.name ?? 'peer'}`,
+    ],
     samples.map((s) => [
       s.name,
       fmtUs(s.usPerOp),
       s.spreadPct.toFixed(1),
+      fmtUs(s.cpuUsPerOp),
       ratio(s.usPerOp, base?.usPerOp),
       ratio(s.usPerOp, fastestPeer?.usPerOp),
     ]),

@@ -1,6 +1,7 @@
 // Suite `core`: JWS verify and sign per algorithm, Tessera against node:crypto floors and the peers
 // (jose, jsonwebtoken, fast-jwt). Options: --all (all 13 algorithms), --alg=ES256,HS256, --quick.
 
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runIsolated } from '../lib/isolate.mjs';
 import { writeResults } from '../lib/results.mjs';
@@ -66,6 +67,7 @@ function summary(perAlg) {
 
 export async function run({ quick, args }) {
   const algs = pickAlgs(args);
+  const loadavgAtStart = os.loadavg().map((l) => round(l, 3));
   const { reason } = await loadTessera();
   if (reason) console.log(`NOTE: Tessera rows skipped: ${reason}.`);
   const perAlg = [];
@@ -94,6 +96,7 @@ export async function run({ quick, args }) {
 
   const data = {
     quick,
+    loadavgAtStart,
     tessera: reason ?? 'measured',
     defaultToken: size,
     algorithms: perAlg.map((p) => ({
