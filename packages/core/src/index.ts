@@ -38,5 +38,6 @@ export { createSigner, type Signer, type SignerOptions, type SignOverrides } fro
 export { createVerifier, type VerifiedToken, type Verifier, type VerifierOptions } from './jwt/verify.js';
 export { ALGORITHMS, type Alg, isAlg } from './lib/algorithms.js';
 export { parseDuration } from './lib/duration.js';
+export { checkSecretStrength } from './lib/secret-strength.js';
 export type { TokenCacheControl } from './lib/token-cache.js';
 export type { JsonWebKey, JwsHeader, JwtPayload, KeySet, TesseraKey } from './types.js';
