@@ -1,0 +1,1 @@
+export { type CreateMetricsOptions, createMetrics, type Metrics } from './metrics.js';

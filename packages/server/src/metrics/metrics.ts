@@ -1,0 +1,102 @@
+// Prometheus metrics (prom-client), one registry per server instance so tests can run several.
+// Routes and services only call the small counting methods; names and labels live here.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  tokenIssued(kind: 'login' | 'refresh' | 'client_credentials'): void;
+  loginFailed(reason: string): void;
+  refreshReuseDetected(): void;
+  rateLimited(limit: string): void;
+  /** A failed verification of an access token, by core error code (ERR_JWT_EXPIRED, ...). */
+  verifyFailed(code: string): void;
+  /** One HTTP request: route pattern (never the raw URL), method, status, seconds. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+export interface CreateMetricsOptions {
+  /** Seconds since the signing key was activated; read at scrape time. */
+  keyAge?: () => number;
+  /** Live entries of the in-memory deny-list; read at scrape time. */
+  denyListSize?: () => number;
+  /** Node process metrics (CPU, memory, event loop). Default true. */
+  processMetrics?: boolean;
+}
+
+export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
+  const registers = [registry];
+
+  const tokensIssued = new Counter({
+    name: 'tessera_tokens_issued_total',
+    help: 'Access tokens issued, by grant (login, refresh, client_credentials)',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const verifyFailures = new Counter({
+    name: 'tessera_token_verify_failures_total',
+    help: 'Access token verifications that failed, by error code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const logins = new Counter({
+    name: 'tessera_logins_total',
+    help: 'Login attempts by outcome (success, or the failure reason)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const reuse = new Counter({
+    name: 'tessera_refresh_reuse_detected_total',
+    help: 'Spent refresh tokens presented again (the family was revoked)',
+    registers,
+  });
+  const limited = new Counter({
+    name: 'tessera_rate_limited_total',
+    help: 'Requests refused by a rate limit, by limit',
+    labelNames: ['limit'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'tessera_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern, method and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  new Gauge({
+    name: 'tessera_signing_key_age_seconds',
+    help: 'Seconds since the current signing key became active',
+    registers,
+    collect() {
+      this.set(opts.keyAge?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tessera_revocations_live',
+    help: 'Live entries in the in-memory revocation deny-list',
+    registers,
+    collect() {
+      this.set(opts.denyListSize?.() ?? 0);
+    },
+  });
+  // Pre-create the common series so dashboards see zeros instead of gaps.
+  for (const kind of ['login', 'refresh', 'client_credentials']) tokensIssued.labels(kind).inc(0);
+  logins.labels('success').inc(0);
+  reuse.inc(0);
+
+  return {
+    registry,
+    tokenIssued(kind) {
+      tokensIssued.labels(kind).inc();
+      if (kind === 'login') logins.labels('success').inc();
+    },
+    loginFailed: (reason) => logins.labels(reason).inc(),
+    refreshReuseDetected: () => reuse.inc(),
+    rateLimited: (limit) => limited.labels(limit).inc(),
+    verifyFailed: (code) => verifyFailures.labels(code).inc(),
+    observeRequest(method, route, status, seconds) {
+      latency.labels(method, route, String(status)).observe(seconds);
+    },
+  };
+}
