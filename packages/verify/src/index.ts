@@ -1,1 +1,83 @@
-export {};
+// @tessera/verify: check Tessera access tokens locally in resource services.
+
+export {
+  type ExpressAuth,
+  type ExpressMiddleware,
+  tesseraExpress,
+} from './adapters/express.js';
+export {
+  fastifyForwardAuth,
+  fastifyRequireRoles,
+  fastifyRequireScopes,
+  type TesseraFastifyOptions,
+  tesseraFastify,
+} from './adapters/fastify.js';
+export { type HonoAuth, type TesseraEnv, tesseraHono } from './adapters/hono.js';
+export {
+  type AuthedHandler,
+  type AuthedRequest,
+  createNodeAuth,
+  type NodeAuth,
+  sendDenial,
+} from './adapters/node-http.js';
+export { type AuthInfo, stringList, toAuthInfo } from './auth-info.js';
+export {
+  type AccessRules,
+  type AuthOptions,
+  type AuthOutcome,
+  authenticateAsync,
+  authenticateSync,
+  challenge,
+  checkAccess,
+  type Denial,
+  denialFor,
+  type FailureInfo,
+  type TokenVerifier,
+} from './authenticate.js';
+export {
+  InsufficientScope,
+  JwksFetchFailed,
+  JwksNotReady,
+  JwksTimeout,
+  RevocationsFetchFailed,
+  RevocationsStale,
+  VERIFY_ERROR_CODES,
+  VerifyError,
+  type VerifyErrorCode,
+} from './errors.js';
+export {
+  type Extracted,
+  type ExtractOptions,
+  extractToken,
+  type RequestParts,
+  readCookie,
+} from './extract.js';
+export {
+  authorizeRequest,
+  createForwardAuthHandler,
+  type ForwardAuthOptions,
+  type ForwardAuthResult,
+  identityHeaders,
+} from './forward-auth.js';
+export { createRemoteJwks, type JwksState, type RemoteJwks, type RemoteJwksOptions } from './remote-jwks.js';
+export {
+  createRevocationStore,
+  type RevocationEntry,
+  type RevocationStore,
+  type RevocationStoreOptions,
+} from './revocation-store.js';
+export {
+  createRevocationFeed,
+  type RevocationFeed,
+  type RevocationFeedOptions,
+  type RevocationFeedState,
+} from './revocations.js';
+export { type SseEvent, SseParser } from './sse.js';
+export {
+  createRemoteVerifier,
+  type RemoteVerifier,
+  type RemoteVerifierOptions,
+  type RemoteVerifierState,
+  type RevocationOptions,
+  type VerifiedToken,
+} from './verifier.js';

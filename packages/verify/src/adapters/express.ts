@@ -1,0 +1,72 @@
+// Express 4 and 5 middleware. Typed with node:http types only (Express's req/res extend them), so
+// this file needs no Express at run time or compile time. Errors never reach `next(err)`: Express 4
+// would not catch a rejected promise, and a refusal is an answer, not an error.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo } from '../auth-info.js';
+import {
+  type AccessRules,
+  type AuthOptions,
+  authenticateAsync,
+  checkAccess,
+  type Denial,
+  missingToken,
+  type TokenVerifier,
+} from '../authenticate.js';
+import { nodeRequestParts } from './node-http.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by tesseraExpress: the verified caller, or null on an `optional` route without a token. */
+      auth?: AuthInfo | null;
+    }
+  }
+}
+
+type Req = IncomingMessage & { auth?: AuthInfo | null };
+type Res = ServerResponse & { headersSent: boolean };
+type Next = (err?: unknown) => void;
+export type ExpressMiddleware = (req: Req, res: Res, next: Next) => void;
+
+export interface ExpressAuth extends ExpressMiddleware {
+  /** Route middleware: 403 unless `req.auth` has every role. */
+  requireRoles(...roles: string[]): ExpressMiddleware;
+  /** Route middleware: 403 unless `req.auth` has every scope. */
+  requireScopes(...scopes: string[]): ExpressMiddleware;
+}
+
+function send(res: Res, denial: Denial): void {
+  if (res.headersSent) return;
+  const body = JSON.stringify(denial.body);
+  res.writeHead(denial.status, {
+    ...denial.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {}): ExpressAuth {
+  const middleware = function tessera(req: Req, res: Res, next: Next): void {
+    authenticateAsync(nodeRequestParts(req), verifier, options).then((outcome) => {
+      if (!outcome.ok) return send(res, outcome.denial);
+      req.auth = outcome.auth;
+      next();
+    }, next);
+  } as ExpressAuth;
+
+  const guard = (rules: AccessRules): ExpressMiddleware =>
+    function tesseraGuard(req, res, next) {
+      const denied = req.auth ? checkAccess(req.auth, rules, options.realm) : missingToken(options.realm);
+      if (!denied) return next();
+      options.onError?.(undefined, {
+        status: denied.status,
+        code: denied.status === 403 ? 'ERR_AUTHZ_INSUFFICIENT_SCOPE' : 'missing_token',
+      });
+      send(res, denied);
+    };
+  middleware.requireRoles = (...roles) => guard({ requireRoles: roles });
+  middleware.requireScopes = (...scopes) => guard({ requireScopes: scopes });
+  return middleware;
+}

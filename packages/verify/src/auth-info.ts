@@ -1,0 +1,45 @@
+// What a request handler sees after authentication (`req.auth`, `request.auth`, `c.get('auth')`).
+// Always the same object shape, so frameworks that care about hidden classes (Fastify) stay fast.
+import type { JwsHeader, JwtPayload } from '@tessera/core';
+
+export interface AuthInfo {
+  /** The subject (`sub`): the user's id, or the client id of a service token. */
+  sub: string;
+  /** The session id (`sid`), absent on service-to-service tokens. */
+  sid: string | undefined;
+  jti: string | undefined;
+  roles: string[];
+  /** From the space-separated `scope` claim (RFC 9068), or a `scp` array. */
+  scopes: string[];
+  /** Unix seconds. */
+  exp: number | undefined;
+  claims: JwtPayload;
+  header: JwsHeader;
+}
+
+export function toAuthInfo(header: JwsHeader, payload: JwtPayload): AuthInfo {
+  return {
+    sub: typeof payload.sub === 'string' ? payload.sub : '',
+    sid: typeof payload.sid === 'string' ? payload.sid : undefined,
+    jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+    roles: stringList(payload.roles),
+    scopes: payload.scope !== undefined ? stringList(payload.scope) : stringList(payload.scp),
+    exp: typeof payload.exp === 'number' ? payload.exp : undefined,
+    claims: payload,
+    header,
+  };
+}
+
+/** A claim holding names: an array of strings, or one space-separated string. */
+export function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);
+  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+/** True when `have` contains every name in `need` (an empty `need` is always satisfied). */
+export function hasAll(have: readonly string[], need: readonly string[] | undefined): boolean {
+  if (!need || need.length === 0) return true;
+  for (const name of need) if (!have.includes(name)) return false;
+  return true;
+}

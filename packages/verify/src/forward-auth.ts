@@ -1,0 +1,104 @@
+// Forward-auth for gateways (nginx auth_request, Traefik forwardAuth, Envoy ext_authz): the gateway
+// sends the original request's headers; we answer 200 with identity headers, or 401/403. The core is
+// the pure function `authorizeRequest`, which the auth server's GET /v1/authz reuses.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo } from './auth-info.js';
+import { type AccessRules, authenticateSync, type FailureInfo, type TokenVerifier } from './authenticate.js';
+
+export interface ForwardAuthOptions extends AccessRules {
+  /** Also read the token from this cookie (for browser traffic through the gateway). */
+  cookie?: string;
+  realm?: string;
+  /** Gets the refusal reason and the original URI (X-Original-URI / X-Forwarded-Uri), for logs. */
+  onError?: (err: unknown, info: FailureInfo & { uri: string | undefined }) => void;
+}
+
+export interface ForwardAuthResult {
+  status: 200 | 400 | 401 | 403 | 503;
+  headers: Record<string, string>;
+  /** JSON body for refusals; empty on 200. */
+  body: { error: string } | undefined;
+  auth: AuthInfo | undefined;
+}
+
+type HeaderSource = IncomingHttpHeaders | Headers | Record<string, string | string[] | undefined>;
+
+function header(headers: HeaderSource, name: string): string | string[] | undefined {
+  if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function') {
+    return (headers as Headers).get(name) ?? undefined;
+  }
+  const record = headers as Record<string, string | string[] | undefined>;
+  return record[name] ?? record[name.toLowerCase()];
+}
+
+/** Identity headers for the upstream service. Values are claim strings, stripped of CR/LF. */
+export function identityHeaders(auth: AuthInfo): Record<string, string> {
+  const out: Record<string, string> = {
+    'x-auth-subject': clean(auth.sub),
+    'x-auth-roles': clean(auth.roles.join(',')),
+  };
+  if (auth.sid !== undefined) out['x-auth-session'] = clean(auth.sid);
+  if (auth.scopes.length > 0) out['x-auth-scopes'] = clean(auth.scopes.join(' '));
+  return out;
+}
+
+function clean(value: string): string {
+  // Header injection guard: a claim can never add a header line.
+  return value.replace(/[\r\n\0]/g, '');
+}
+
+/** Sync and pure apart from the verifier: decides one forward-auth request from its headers. */
+export function authorizeRequest(
+  headers: HeaderSource,
+  verifier: TokenVerifier,
+  options: ForwardAuthOptions = {},
+): ForwardAuthResult {
+  const uri = first(header(headers, 'x-original-uri')) ?? first(header(headers, 'x-forwarded-uri'));
+  const onError = options.onError;
+  const outcome = authenticateSync(
+    { authorization: header(headers, 'authorization'), cookie: header(headers, 'cookie'), url: undefined },
+    verifier,
+    {
+      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+      ...(options.realm === undefined ? {} : { realm: options.realm }),
+      ...(options.requireRoles === undefined ? {} : { requireRoles: options.requireRoles }),
+      ...(options.requireScopes === undefined ? {} : { requireScopes: options.requireScopes }),
+      ...(onError === undefined
+        ? {}
+        : { onError: (err: unknown, info: FailureInfo) => onError(err, { ...info, uri }) }),
+    },
+  );
+  if (!outcome.ok) {
+    const { status, headers: h, body } = outcome.denial;
+    return { status, headers: h, body, auth: undefined };
+  }
+  const auth = outcome.auth as AuthInfo;
+  return { status: 200, headers: identityHeaders(auth), body: undefined, auth };
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A node:http handler answering forward-auth subrequests on any path. */
+export function createForwardAuthHandler(
+  verifier: TokenVerifier,
+  options: ForwardAuthOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return function forwardAuth(req, res) {
+    const result = authorizeRequest(req.headers, verifier, options);
+    const headers: Record<string, string> = { ...result.headers, 'cache-control': 'no-store' };
+    if (result.body === undefined) {
+      res.writeHead(200, { ...headers, 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const body = JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  };
+}
