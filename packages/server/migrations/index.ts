@@ -1,0 +1,14 @@
+// Static migration provider: migrations are compiled with the package, so nothing is read from
+// disk at run time and the bundle works wherever `dist/` is copied. Names sort in apply order.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-initial.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '001-initial': m001,
+});
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { ...MIGRATIONS };
+  },
+};

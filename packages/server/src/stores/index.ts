@@ -1,0 +1,56 @@
+// Storage entry point: `createStores({ databaseUrl })` picks the backend from the URL. Callers
+// run `stores.migrate()` before use (`tessera serve` does it at start-up).
+import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { createSqlStores } from './sql/create-sql-stores.js';
+import { openSqlite } from './sql/sqlite.js';
+import type { Stores } from './types.js';
+
+/** The subset of a pino logger the stores use. */
+export interface StoreLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface CreateStoresOptions {
+  databaseUrl: string;
+  logger?: StoreLogger;
+}
+
+export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
+  const target = parseDatabaseUrl(opts.databaseUrl);
+  if (target.kind === 'sqlite') {
+    const { db, flavor, release } = openSqlite(target.path);
+    if (target.path === ':memory:') {
+      opts.logger?.warn({ database: 'sqlite::memory:' }, 'in-memory database: everything is lost on exit');
+    }
+    opts.logger?.info({ database: `sqlite:${target.path}` }, 'storage opened');
+    return createSqlStores(db, flavor, release);
+  }
+  throw new Error(
+    `TESSERA_DATABASE_URL: PostgreSQL (${redactDatabaseUrl(target.url)}) is not supported by this build yet`,
+  );
+}
+
+export type { DatabaseTarget } from './database-url.js';
+export { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+export type {
+  AuditRecord,
+  AuditStore,
+  ClientRecord,
+  ClientStore,
+  ConsumeResult,
+  KeyStateName,
+  KeyStore,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RevocationRecord,
+  RevocationStore,
+  RevocationType,
+  SessionRecord,
+  SessionStore,
+  StoredKey,
+  Stores,
+  UserRecord,
+  UserStore,
+} from './types.js';
+export { DuplicateEmailError } from './types.js';

@@ -1,0 +1,100 @@
+// Row shapes of the SQL tables (migrations/001-initial.ts), as Kysely sees them. Column names are
+// snake_case; rows.ts maps them to the camelCase records of stores/types.ts. `bigint` columns come
+// back as numbers from SQLite and are normalised with Number() on PostgreSQL (see rows.ts).
+import type { Generated } from 'kysely';
+
+type Int = number | string; // pg returns int8 as string unless a type parser is installed
+type Bool = boolean | number; // SQLite stores 0/1
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  roles: string; // JSON array
+  disabled: Bool;
+  created_at: Int;
+  updated_at: Int;
+  password_changed_at: Int;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  device: string;
+  user_agent: string;
+  ip: string;
+  created_at: Int;
+  last_used_at: Int;
+  expires_at: Int;
+  revoked_at: Int | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  hash: string;
+  session_id: string;
+  user_id: string;
+  created_at: Int;
+  expires_at: Int;
+  spent_at: Int | null;
+  successor_hash: string | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  state: string;
+  public_jwk: string;
+  private_key_enc: string;
+  created_at: Int;
+  activated_at: Int | null;
+  retiring_at: Int | null;
+  retired_at: Int | null;
+}
+
+export interface RevocationsTable {
+  id: Generated<Int>;
+  type: string;
+  value: string;
+  iat_before: Int | null;
+  exp: Int;
+  created_at: Int;
+}
+
+export interface AuditEventsTable {
+  id: Generated<Int>;
+  at: Int;
+  event: string;
+  sub: string | null;
+  actor: string | null;
+  ip: string | null;
+  session_id: string | null;
+  details: string; // JSON object
+}
+
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string; // JSON array
+  audiences: string; // JSON array
+  created_at: Int;
+  disabled: Bool;
+}
+
+export interface StoreLocksTable {
+  name: string;
+  holder: string;
+  expires_at: Int;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  revocations: RevocationsTable;
+  audit_events: AuditEventsTable;
+  oauth_clients: OAuthClientsTable;
+  store_locks: StoreLocksTable;
+}

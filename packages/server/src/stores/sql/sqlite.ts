@@ -1,0 +1,77 @@
+// The SQLite backend: better-sqlite3 behind Kysely's SqliteDialect. One synchronous connection
+// per Stores; Kysely serialises queries and transactions on it, and WAL lets other processes
+// (the CLI) read while the server writes.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { SqlFlavor } from './flavor.js';
+import { withLeaseLock } from './lease-lock.js';
+import type { Database } from './schema.js';
+
+export const MEMORY = ':memory:';
+
+function openDatabase(path: string): BetterSqlite3.Database {
+  if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new BetterSqlite3(path === MEMORY ? MEMORY : resolve(path));
+  if (path !== MEMORY) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  // Another process holding the write lock makes us wait up to 5 s instead of failing at once.
+  database.pragma('busy_timeout = 5000');
+  // Safe with WAL: a power loss can drop the last commits but never corrupts the file.
+  database.pragma('synchronous = NORMAL');
+  return database;
+}
+
+export const sqliteFlavor: SqlFlavor = {
+  kind: 'sqlite',
+  bool: (value) => (value ? 1 : 0),
+  isUniqueViolation(err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  },
+  withLock: (db, name, fn, wait) => withLeaseLock(db, name, fn, wait),
+  // One connection per Stores already serialises inserts; across processes SQLite's single
+  // writer does, and AUTOINCREMENT hands out ids in commit order.
+  serializeRevocations: async () => {},
+};
+
+interface SharedDatabase {
+  db: Kysely<Database>;
+  refs: number;
+}
+
+// One connection per file per process. Two better-sqlite3 connections to one file in one process
+// would deadlock: better-sqlite3 waits for a busy lock synchronously (busy_timeout), blocking the
+// event loop that the other connection's open transaction needs in order to finish. Sharing one
+// Kysely instance lets its connection mutex serialise the transactions instead.
+const shared = new Map<string, SharedDatabase>();
+
+export function openSqlite(path: string): {
+  db: Kysely<Database>;
+  flavor: SqlFlavor;
+  release(): Promise<void>;
+} {
+  const key = path === MEMORY ? undefined : resolve(path);
+  let entry = key === undefined ? undefined : shared.get(key);
+  if (!entry) {
+    const database = openDatabase(path);
+    entry = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), refs: 0 };
+    if (key !== undefined) shared.set(key, entry);
+  }
+  entry.refs += 1;
+  const current = entry;
+  let released = false;
+  return {
+    db: current.db,
+    flavor: sqliteFlavor,
+    async release() {
+      if (released) return;
+      released = true;
+      current.refs -= 1;
+      if (current.refs > 0) return;
+      if (key !== undefined && shared.get(key) === current) shared.delete(key);
+      await current.db.destroy();
+    },
+  };
+}
