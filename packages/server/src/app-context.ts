@@ -1,0 +1,49 @@
+// What every route module receives: configuration, storage, services, logger and clock.
+// Built once at start-up by `startServer` (or by a test) and passed to `buildApp(ctx)`.
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from './config/config.js';
+import type { RefreshService } from './refresh/refresh-service.js';
+import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
+import type { SessionService } from './sessions/session-service.js';
+import type { Stores } from './stores/types.js';
+
+/** Milliseconds since the epoch; injectable so tests can move time. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Prometheus metrics (metrics/): the registry served at /metrics plus the event counters routes bump. */
+export interface MetricsService {
+  readonly registry: Registry;
+  /**
+   * Counts an auth event, e.g. `tokenIssued('login')`, `loginFailed('invalid_credentials')`.
+   * Names and labels are the operations engineer's; routes only call these.
+   */
+  tokenIssued(kind: 'login' | 'refresh' | 'client_credentials'): void;
+  loginFailed(reason: string): void;
+  refreshReuseDetected(): void;
+  rateLimited(limit: string): void;
+}
+
+export interface AppServices {
+  readonly keys: KeyService;
+  readonly revocations: RevocationService;
+  readonly audit: AuditLog;
+  readonly limits: RateLimits;
+  readonly metrics: MetricsService;
+  /** Session revocation (logout, logout-all, DELETE /v1/sessions, reuse, admin). */
+  readonly sessions: SessionService;
+  /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
+  readonly refresh: RefreshService;
+}
+
+export interface AppContext {
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly services: AppServices;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}

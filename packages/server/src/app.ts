@@ -1,0 +1,39 @@
+// buildApp(ctx): the Fastify instance with its plugins (cookies, security headers, error handler,
+// body limit, proxy trust) and every route. No listening here: server.ts and tests do that.
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerRoutes } from './routes/index.js';
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    // Only the configured proxies' X-Forwarded-For is believed; with none, request.ip is the peer.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    // Keep the JSON parser strict about prototype poisoning.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  app.decorateRequest('auth', null);
+  // JSON only: a text/plain body is 415, not a string handed to the routes.
+  app.removeContentTypeParser('text/plain');
+  await app.register(fastifyCookie);
+  registerSecurityHeaders(app, { hsts: config.issuer.startsWith('https:') });
+  registerErrorHandler(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await registerRoutes(app, ctx);
+  return app;
+}

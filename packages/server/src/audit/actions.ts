@@ -1,0 +1,32 @@
+// Every audit event name (DESIGN.md section 5: every security event goes to the audit log).
+import type { AuditEvent } from '../services/types.js';
+
+export const AUDIT_EVENTS = [
+  'user_registered',
+  'login_succeeded',
+  'login_failed',
+  'refresh_succeeded',
+  'refresh_reuse_detected',
+  'logout',
+  'logout_all',
+  'session_revoked',
+  'token_revoked',
+  'key_created',
+  'key_rotated',
+  'user_created',
+  'user_changed',
+  'password_changed',
+  'rate_limited',
+  'client_token_issued',
+] as const satisfies readonly AuditEvent[];
+
+// Compile-time check that the list above names every AuditEvent (and nothing else).
+type Missing = Exclude<AuditEvent, (typeof AUDIT_EVENTS)[number]>;
+const complete: Missing extends never ? true : never = true;
+void complete;
+
+const known = new Set<string>(AUDIT_EVENTS);
+
+export function isAuditEvent(value: string): value is AuditEvent {
+  return known.has(value);
+}

@@ -1,0 +1,52 @@
+// GET /v1/sessions: the caller's live sessions; DELETE /v1/sessions/:id revokes one of them.
+// A session's `id` is the `sid` of its access tokens; `current` marks the caller's own.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { ApiError } from '../errors.js';
+import { requireAuth } from '../plugins/authenticate.js';
+import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
+import type { SessionRecord } from '../stores/types.js';
+
+export interface SessionView {
+  id: string;
+  current: boolean;
+  device: string;
+  ip: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+}
+
+export function sessionView(session: SessionRecord, currentSid: string | undefined): SessionView {
+  return {
+    id: session.id,
+    current: session.id === currentSid,
+    device: session.device,
+    ip: session.ip,
+    created_at: new Date(session.createdAt).toISOString(),
+    last_used_at: new Date(session.lastUsedAt).toISOString(),
+    expires_at: new Date(session.expiresAt).toISOString(),
+  };
+}
+
+export async function sessionsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const auth = requireAuth(ctx);
+
+  app.get('/v1/sessions', { preHandler: auth }, async (request) => {
+    const caller = request.auth!;
+    const list = await ctx.services.sessions.listActive(caller.sub);
+    return { sessions: list.map((s) => sessionView(s, caller.sid)) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/sessions/:id', { preHandler: auth }, async (request, reply) => {
+    const caller = request.auth!;
+    const id = request.params.id;
+    const session = id.length <= 64 ? await ctx.stores.sessions.get(id) : undefined;
+    // Someone else's session is "not found", so ids cannot be probed.
+    if (!session || session.userId !== caller.sub || session.revokedAt !== null)
+      throw new ApiError('not_found');
+    await ctx.services.sessions.revoke(id, 'user', { event: 'session_revoked', ip: request.ip });
+    if (id === caller.sid) clearRefreshCookie(reply, ctx.config.cookieSecure);
+    return reply.code(204).send();
+  });
+}
