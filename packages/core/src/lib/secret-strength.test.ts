@@ -25,10 +25,13 @@ describe('checkSecretStrength', () => {
   });
 
   test('short values are weak and the reason gives the decoded size', () => {
-    const result = checkSecretStrength(randomBytes(16).toString('base64url'));
+    const result = checkSecretStrength('q3Rz9X_vLk2mP0aB7cWd1g');
     assert.equal(result.ok, false);
     assert.match(result.reasons[0]!, /shorter than 32 bytes: 16 bytes of base64(url)? material/);
-    assert.match(checkSecretStrength(randomBytes(20).toString('hex')).reasons[0]!, /20 bytes of hex/);
+    assert.match(
+      checkSecretStrength('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b').reasons[0]!,
+      /20 bytes of hex/,
+    );
   });
 
   test('known weak values are caught, padded, repeated or dressed up', () => {
@@ -86,8 +89,10 @@ describe('checkSecretStrength', () => {
 
   test('materialLength decodes hex, base64 and base64url and counts raw text in bytes', () => {
     assert.deepEqual(materialLength('00ff'.repeat(8)), { bytes: 16, encoding: 'hex' });
-    assert.deepEqual(materialLength('ab+/'.repeat(4)), { bytes: 12, encoding: 'base64' });
-    assert.deepEqual(materialLength('ab-_'.repeat(4)), { bytes: 12, encoding: 'base64url' });
+    assert.deepEqual(materialLength('aB+/'.repeat(4)), { bytes: 12, encoding: 'base64' });
+    assert.deepEqual(materialLength('aB-_'.repeat(4)), { bytes: 12, encoding: 'base64url' });
     assert.deepEqual(materialLength('héllo wörld'), { bytes: 13, encoding: 'raw' });
+    assert.deepEqual(materialLength('changeme'), { bytes: 8, encoding: 'raw' });
+    assert.deepEqual(materialLength('123456'), { bytes: 6, encoding: 'raw' });
   });
 });

@@ -86,12 +86,14 @@ export function checkSecretStrength(value: string | Uint8Array): SecretStrength 
 /** How many bytes of key material the value holds once decoded from hex or base64 text. */
 export function materialLength(value: string | Uint8Array): { bytes: number; encoding: string } {
   if (typeof value !== 'string') return { bytes: value.length, encoding: 'raw' };
-  if (value.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(value)) {
+  // Short words ("123456", "changeme") are text, not encodings: only long hex and mixed-case
+  // base64 alphabets (which random data always shows) are decoded.
+  if (value.length >= 16 && value.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(value)) {
     return { bytes: value.length / 2, encoding: 'hex' };
   }
   const b64 = /^[A-Za-z0-9+/]+={0,2}$/.test(value);
   const b64url = /^[A-Za-z0-9_-]+$/.test(value);
-  if (b64 || b64url) {
+  if ((b64 || b64url) && /[a-z]/.test(value) && /[A-Z]/.test(value)) {
     const chars = value.replace(/=+$/, '').length;
     return { bytes: Math.floor((chars * 6) / 8), encoding: b64url && !b64 ? 'base64url' : 'base64' };
   }

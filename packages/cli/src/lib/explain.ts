@@ -1,0 +1,256 @@
+// The engine of `tessera token explain`: decodes the token once, then runs every check on its
+// own (structure, alg, header, kid, signature, exp, nbf, iat, iss, aud) so the user sees all that
+// is wrong at once, in words. The verdict is core's createVerifier, so explain and verify agree.
+import { type Alg, createVerifier, decodeToken, type KeySet, type TesseraKey } from '@tessera/core';
+import { describeDate, isoDate, relative } from './time.js';
+import { tesseraCode } from './token-result.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'info' | 'skip';
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  message: string;
+  code?: string;
+}
+export interface Explanation {
+  valid: boolean;
+  code?: string;
+  checks: Check[];
+}
+export interface ExplainInput {
+  token: string;
+  algorithms: readonly Alg[];
+  keys: KeySet | TesseraKey;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+  clockTolerance: number;
+  /** Seconds. */
+  now: number;
+}
+
+const CHECKS = ['structure', 'alg', 'header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud'];
+const pass = (name: string, message: string): Check => ({ name, status: 'pass', message });
+const info = (name: string, message: string): Check => ({ name, status: 'info', message });
+const fail = (name: string, code: string, message: string): Check => ({
+  name,
+  status: 'fail',
+  message,
+  code,
+});
+
+export function explainToken(input: ExplainInput): Explanation {
+  const checks: Check[] = [];
+  let decoded: ReturnType<typeof decodeToken>;
+  try {
+    decoded = decodeToken(input.token);
+  } catch (err) {
+    const code = tesseraCode(err) ?? 'ERR_JWT_MALFORMED';
+    checks.push(fail('structure', code, `not a well-formed JWS compact token: ${(err as Error).message}`));
+    for (const name of CHECKS.slice(1))
+      checks.push({ name, status: 'skip', message: 'not checked: the token cannot be decoded' });
+    return { valid: false, code, checks };
+  }
+  const { header, payload } = decoded;
+  checks.push(
+    pass('structure', `three base64url parts, JSON header and payload (${input.token.length} bytes)`),
+  );
+  checks.push(checkAlg(header.alg, input.algorithms));
+  checks.push(checkHeaderParams(header));
+  const { check: kidCheck, key } = checkKid(header, input.keys);
+  checks.push(kidCheck);
+  checks.push(checkSignature(input.token, key));
+  const tol = input.clockTolerance;
+  checks.push(checkExp(payload.exp, input.now, tol));
+  checks.push(checkNotBefore('nbf', payload.nbf, input.now, tol));
+  checks.push(checkNotBefore('iat', payload.iat, input.now, tol));
+  checks.push(checkIssuer(payload.iss, input.issuer));
+  checks.push(checkAudience(payload.aud, input.audience));
+  return withVerdict(input, checks);
+}
+
+/** Runs core's verifier for the verdict; a failure no check explained is added as its own line. */
+function withVerdict(input: ExplainInput, checks: Check[]): Explanation {
+  try {
+    createVerifier({
+      keys: input.keys,
+      algorithms: [...input.algorithms],
+      clockTolerance: input.clockTolerance,
+      now: () => input.now * 1000,
+      ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
+      ...(input.audience === undefined ? {} : { audience: input.audience }),
+    })(input.token);
+    return { valid: true, checks };
+  } catch (err) {
+    const code = tesseraCode(err);
+    if (code === undefined) throw err;
+    if (!checks.some((c) => c.code === code)) checks.push(fail('verifier', code, (err as Error).message));
+    return { valid: false, code, checks };
+  }
+}
+
+function checkAlg(alg: unknown, allowed: readonly Alg[]): Check {
+  if (typeof alg !== 'string') return fail('alg', 'ERR_JOSE_HEADER_INVALID', 'the header has no alg string');
+  if (alg.toLowerCase() === 'none')
+    return fail('alg', 'ERR_JOSE_ALG_NOT_ALLOWED', 'alg "none" is never accepted');
+  if (allowed.includes(alg as Alg)) return pass('alg', `${alg} is allowed`);
+  return fail(
+    'alg',
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    `alg ${alg} is not allowed (allowed: ${allowed.join(', ')})`,
+  );
+}
+
+function checkHeaderParams(header: Record<string, unknown>): Check {
+  if (header.crit !== undefined) {
+    return fail(
+      'header',
+      'ERR_JOSE_HEADER_INVALID',
+      `crit names ${JSON.stringify(header.crit)}, which is not understood`,
+    );
+  }
+  if (header.b64 !== undefined && header.b64 !== true) {
+    return fail('header', 'ERR_JOSE_HEADER_INVALID', 'b64 (unencoded payload) is not supported');
+  }
+  if (header.typ !== undefined && typeof header.typ !== 'string') {
+    return fail('header', 'ERR_JOSE_HEADER_INVALID', 'typ is not a string');
+  }
+  const ignored = ['jku', 'x5u', 'jwk', 'x5c'].filter((p) => header[p] !== undefined);
+  const typ = typeof header.typ === 'string' ? `typ ${header.typ}` : 'no typ';
+  const note = ignored.length > 0 ? `; ${ignored.join(', ')} present but never used to find a key` : '';
+  return pass('header', `${typ}${note}`);
+}
+
+function listOf(keys: KeySet | TesseraKey): TesseraKey[] {
+  return 'list' in keys && typeof keys.list === 'function' ? keys.list() : [keys as TesseraKey];
+}
+
+function checkKid(
+  header: Record<string, unknown>,
+  keys: KeySet | TesseraKey,
+): { check: Check; key?: TesseraKey } {
+  const all = listOf(keys);
+  const kids = all.map((k) => k.kid).join(', ');
+  const kid = header.kid;
+  if (kid !== undefined && (typeof kid !== 'string' || kid === '')) {
+    return { check: fail('kid', 'ERR_JOSE_HEADER_INVALID', 'kid is not a non-empty string') };
+  }
+  if (typeof kid === 'string') {
+    const key = all.find((k) => k.kid === kid);
+    if (key === undefined) {
+      return {
+        check: fail(
+          'kid',
+          'ERR_JWKS_NO_MATCHING_KEY',
+          `signed by kid ${kid}, which the key set lacks (it has ${kids})`,
+        ),
+      };
+    }
+    if (key.alg !== header.alg) {
+      const msg = `kid ${kid} is a ${key.alg} key, but the token says ${String(header.alg)}`;
+      return { check: fail('kid', 'ERR_JOSE_ALG_NOT_ALLOWED', msg), key };
+    }
+    return { check: pass('kid', `signed by kid ${kid}, which the key set has (${key.alg})`), key };
+  }
+  const candidates = all.filter((k) => k.alg === header.alg);
+  if (candidates.length === 1) {
+    return {
+      check: pass(
+        'kid',
+        `no kid in the header; the one ${candidates[0]!.alg} key (kid ${candidates[0]!.kid}) is used`,
+      ),
+      key: candidates[0]!,
+    };
+  }
+  const why =
+    candidates.length === 0
+      ? `no ${String(header.alg)} key among ${kids}`
+      : `several ${String(header.alg)} keys match (${kids})`;
+  return { check: fail('kid', 'ERR_JWKS_NO_MATCHING_KEY', `no kid in the header, and ${why}`) };
+}
+
+/** The signature alone, with core's verifier and every time check turned off. */
+function checkSignature(token: string, key: TesseraKey | undefined): Check {
+  if (key === undefined)
+    return { name: 'signature', status: 'skip', message: 'not checked: no key to check it with' };
+  try {
+    const verifyOnly = createVerifier({
+      keys: [key],
+      algorithms: [key.alg],
+      requireExp: false,
+      clockTolerance: 1e12,
+      maxTokenLength: Math.max(token.length, 1),
+    });
+    verifyOnly(token);
+  } catch (err) {
+    const code = tesseraCode(err);
+    // Claim errors come after the signature check: reaching them means the signature held.
+    if (code === 'ERR_JWS_SIGNATURE_INVALID') {
+      return fail(
+        'signature',
+        code,
+        `signature does not match kid ${key.kid}: the token was altered or signed by another key`,
+      );
+    }
+    if (code === undefined || !code.startsWith('ERR_JWT_')) {
+      return { name: 'signature', status: 'skip', message: `not checked: ${(err as Error).message}` };
+    }
+  }
+  return pass('signature', `signature is valid (${key.alg}, kid ${key.kid})`);
+}
+
+const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkExp(exp: unknown, now: number, tol: number): Check {
+  if (exp === undefined) return fail('exp', 'ERR_JWT_CLAIM_INVALID', 'no exp claim, and one is required');
+  if (!isNumericDate(exp)) return fail('exp', 'ERR_JWT_CLAIM_INVALID', 'exp is not a number');
+  if (now >= exp + tol)
+    return fail('exp', 'ERR_JWT_EXPIRED', `expired ${relative(exp, now)} at ${isoDate(exp)}`);
+  if (now >= exp)
+    return pass(
+      'exp',
+      `expired ${relative(exp, now)} at ${isoDate(exp)}, within the ${tol} s clock tolerance`,
+    );
+  return pass('exp', `expires ${relative(exp, now)} at ${isoDate(exp)}`);
+}
+
+function checkNotBefore(name: 'nbf' | 'iat', value: unknown, now: number, tol: number): Check {
+  if (value === undefined) return info(name, `no ${name} claim (not required)`);
+  if (!isNumericDate(value)) return fail(name, 'ERR_JWT_CLAIM_INVALID', `${name} is not a number`);
+  if (value > now + tol) {
+    const what = name === 'nbf' ? 'not valid until' : 'issued in the future, at';
+    return fail(name, 'ERR_JWT_NOT_YET_VALID', `${what} ${describeDate(value, now)}`);
+  }
+  return pass(name, `${name === 'nbf' ? 'valid since' : 'issued'} ${describeDate(value, now)}`);
+}
+
+function checkIssuer(iss: unknown, expected: string | undefined): Check {
+  if (expected === undefined) {
+    return info(
+      'iss',
+      iss === undefined
+        ? 'no iss claim (not checked: no --iss)'
+        : `issuer is ${JSON.stringify(iss)} (not checked: no --iss)`,
+    );
+  }
+  if (iss === undefined) return fail('iss', 'ERR_JWT_CLAIM_INVALID', `no iss claim, expected ${expected}`);
+  if (iss !== expected)
+    return fail('iss', 'ERR_JWT_CLAIM_INVALID', `issuer was ${String(iss)}, expected ${expected}`);
+  return pass('iss', `issuer is ${expected}, as expected`);
+}
+
+function checkAudience(aud: unknown, expected: string | undefined): Check {
+  const shown = Array.isArray(aud) ? aud.map(String).join(', ') : String(aud);
+  if (expected === undefined) {
+    return info(
+      'aud',
+      aud === undefined
+        ? 'no aud claim (not checked: no --aud)'
+        : `audience is ${shown} (not checked: no --aud)`,
+    );
+  }
+  if (aud === undefined) return fail('aud', 'ERR_JWT_CLAIM_INVALID', `no aud claim, expected ${expected}`);
+  const list = Array.isArray(aud) ? aud : [aud];
+  if (!list.includes(expected))
+    return fail('aud', 'ERR_JWT_CLAIM_INVALID', `audience was ${shown}, expected ${expected}`);
+  return pass('aud', `audience ${shown} contains ${expected}`);
+}
