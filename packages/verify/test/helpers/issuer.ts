@@ -105,7 +105,7 @@ export async function startIssuer(opts: { audience?: string; kid?: string } = {}
     res.end(JSON.stringify(body));
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', issuer.url);
     if (url.pathname === '/.well-known/openid-configuration') {
       issuer.counts.discovery++;
