@@ -169,14 +169,16 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     return reloading;
   }
 
-  async function rotate(actor: string | null, requestedAt: number): Promise<string> {
+  async function rotate(actor: string | null): Promise<string> {
+    // The key this request wants replaced; if another admin or instance replaces it first (while
+    // we wait for the lock), their new key is the answer: concurrent requests make one key.
+    const before = (await keyStore.list()).find((r) => r.state === 'active')?.kid;
     const kid = await keyStore.withRotationLock(
       async () => {
         const list = await keyStore.list();
         const active = list.find((r) => r.state === 'active');
-        // Someone (another admin, another instance) rotated after this request: that key is the answer.
-        if (active && (active.activatedAt ?? 0) >= requestedAt) return active.kid;
-        const now = Math.max(clock.now(), requestedAt);
+        if (active && active.kid !== before) return active.kid;
+        const now = clock.now();
         if (active) await keyStore.transition(active.kid, 'active', 'retiring', now);
         const row = newStoredKey(alg, masterKey, 'active', now);
         await keyStore.insert(row);
@@ -229,8 +231,8 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     jwksMaxAge: () => policy.jwksMaxAge,
     rotateNow(actor) {
       // Concurrent calls in this process share one rotation; across instances the lock and the
-      // activatedAt check make the same guarantee.
-      rotating ??= rotate(actor, clock.now()).finally(() => {
+      // "is the key I wanted replaced still active?" check make the same guarantee.
+      rotating ??= rotate(actor).finally(() => {
         rotating = undefined;
       });
       return rotating;

@@ -6,6 +6,7 @@ import {
   exportPrivateJwk,
   generateKey,
   importKey,
+  type JsonWebKey,
   type KeyRecord,
   type TesseraKey,
 } from '@tessera/core';
