@@ -2,6 +2,7 @@
 // run `stores.migrate()` before use (`tessera serve` does it at start-up).
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { createSqlStores } from './sql/create-sql-stores.js';
+import { openPostgres, type PostgresOptions } from './sql/postgres.js';
 import { openSqlite } from './sql/sqlite.js';
 import type { Stores } from './types.js';
 
@@ -14,6 +15,8 @@ export interface StoreLogger {
 export interface CreateStoresOptions {
   databaseUrl: string;
   logger?: StoreLogger;
+  /** PostgreSQL pool settings (ignored for SQLite). */
+  postgres?: Omit<PostgresOptions, 'onPoolError'>;
 }
 
 export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
@@ -26,13 +29,18 @@ export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
     opts.logger?.info({ database: `sqlite:${target.path}` }, 'storage opened');
     return createSqlStores(db, flavor, release);
   }
-  throw new Error(
-    `TESSERA_DATABASE_URL: PostgreSQL (${redactDatabaseUrl(target.url)}) is not supported by this build yet`,
-  );
+  const { db, flavor, release } = openPostgres(target.url, {
+    ...opts.postgres,
+    onPoolError: (err) => opts.logger?.warn({ err: err.message }, 'idle database connection failed'),
+  });
+  opts.logger?.info({ database: redactDatabaseUrl(target.url) }, 'storage opened');
+  return createSqlStores(db, flavor, release);
 }
 
 export type { DatabaseTarget } from './database-url.js';
 export { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+export type { PostgresOptions } from './sql/postgres.js';
+export { isUnavailableError } from './sql/unavailable.js';
 export type {
   AuditRecord,
   AuditStore,
@@ -53,4 +61,4 @@ export type {
   UserRecord,
   UserStore,
 } from './types.js';
-export { DuplicateEmailError } from './types.js';
+export { DuplicateEmailError, StorageUnavailableError } from './types.js';

@@ -198,3 +198,16 @@ export class DuplicateEmailError extends Error {
     this.name = 'DuplicateEmailError';
   }
 }
+
+/**
+ * The database cannot be reached or answered too late (connection refused or lost, pool or
+ * statement timeout). Thrown by every store method in that case; the server answers 503 and
+ * /readyz fails. The message never contains the database URL or credentials.
+ */
+export class StorageUnavailableError extends Error {
+  readonly code = 'ERR_STORAGE_UNAVAILABLE';
+  constructor(options?: { cause?: unknown }) {
+    super('storage unavailable', options);
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
 import type { Database } from './schema.js';
+import { withUnavailableMapping } from './unavailable.js';
 
 export const MEMORY = ':memory:';
 
@@ -56,7 +57,10 @@ export function openSqlite(path: string): {
   let entry = key === undefined ? undefined : shared.get(key);
   if (!entry) {
     const database = openDatabase(path);
-    entry = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), refs: 0 };
+    entry = {
+      db: new Kysely<Database>({ dialect: withUnavailableMapping(new SqliteDialect({ database })) }),
+      refs: 0,
+    };
     if (key !== undefined) shared.set(key, entry);
   }
   entry.refs += 1;
