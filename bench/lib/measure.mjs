@@ -125,5 +125,5 @@ export async function measureInterleaved(contenders, opts = {}) {
 
 /** The options of a run: `--quick` trades precision for a fast smoke run. */
 export function measureOptions(quick) {
-  return quick ? { rounds: 3, targetMs: 10, warmupMs: 30 } : { rounds: 7, targetMs: 60, warmupMs: 150 };
+  return quick ? { rounds: 3, targetMs: 10, warmupMs: 30 } : { rounds: 7, targetMs: 50, warmupMs: 100 };
 }

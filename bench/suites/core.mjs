@@ -92,7 +92,11 @@ export async function run({ quick, args }) {
   console.log(formatTargets([st]));
   console.log(`\nSummary (µs/op)\n${summary(perAlg.map((p) => p.raw))}`);
   const missed = targets.filter((t) => t.ok === false).length;
-  console.log(`\nTargets: ${targets.filter((t) => t.ok).length} pass, ${missed} miss (informational)`);
+  const cpuMissed = targets.filter((t) => t.cpuOk === false).length;
+  console.log(
+    `\nTargets: ${targets.filter((t) => t.ok).length} pass, ${missed} miss on wall-clock medians; ` +
+      `${cpuMissed} miss on CPU-time medians (informational)`,
+  );
 
   const data = {
     quick,

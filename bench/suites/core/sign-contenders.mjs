@@ -25,6 +25,23 @@ export function signContenders(keys, claims, core) {
   );
   list.push({ name: 'floor', group: 'floor', floor: true, arg: input, fn: (i) => sign(i, priv) });
 
+  // floor+encode (informational): the floor plus building the compact token around it, i.e.
+  // JSON.stringify and base64url of header and payload and base64url of the signature. What a JWT
+  // signer cannot avoid, short of caching the header segment and drawing the jti.
+  const iat = Math.floor(Date.now() / 1000);
+  const fixed = { iss: ISSUER, ...claims, aud: AUDIENCE, iat, exp: iat + TTL, jti: randomId() };
+  list.push({
+    name: 'floor+encode',
+    group: 'floor',
+    floor: true,
+    arg: fixed,
+    fn: (c) => {
+      const h = Buffer.from(JSON.stringify({ alg, typ: 'at+jwt', kid })).toString('base64url');
+      const si = `${h}.${Buffer.from(JSON.stringify(c)).toString('base64url')}`;
+      return `${si}.${sign(Buffer.from(si), priv).toString('base64url')}`;
+    },
+  });
+
   if (core) {
     const key = core.importKey(keys.privateKey, { alg, kid });
     const signer = core.createSigner({ key, issuer: ISSUER, audience: AUDIENCE, ttl: '15m' });

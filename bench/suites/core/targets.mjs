@@ -1,9 +1,20 @@
 // The core engine's performance targets (informational: printed pass/miss, never failing a run).
+// Judged on the wall-clock medians; the verdict on the CPU-time medians is given beside it, since on
+// a busy shared machine the wall clock also measures the neighbours.
 
 import { fmtUs, target } from '../../lib/table.mjs';
 
 const by = (samples, name) => samples.find((s) => s.name === name);
-const x = (a, b) => `${(a / b).toFixed(2)}x`;
+
+/** `a` at most `factor` times `b` (strictly below when `strict`), on wall and on CPU time. */
+function compare(label, a, b, factor = 1, strict = false) {
+  const ok = (x, y) => (strict ? x < factor * y : x <= factor * y);
+  const cpuOk = ok(a.cpuUsPerOp, b.cpuUsPerOp);
+  const detail =
+    `${a.name} ${fmtUs(a.usPerOp)} vs ${b.name} ${fmtUs(b.usPerOp)} µs (${(a.usPerOp / b.usPerOp).toFixed(2)}x; ` +
+    `cpu ${(a.cpuUsPerOp / b.cpuUsPerOp).toFixed(2)}x ${cpuOk ? 'pass' : 'miss'})`;
+  return { ...target(label, ok(a.usPerOp, b.usPerOp), detail), cpuOk };
+}
 
 /** Targets for one algorithm's verify and sign results. */
 export function algTargets(alg, verify, sign) {
@@ -15,60 +26,25 @@ export function algTargets(alg, verify, sign) {
   if (!t) {
     out.push(target(`${alg} verify`, null, 'tessera not measured'));
   } else {
-    out.push(
-      target(
-        `${alg} verify within 1.10x of floor+decode`,
-        t.usPerOp <= 1.1 * fd.usPerOp,
-        `${fmtUs(t.usPerOp)} vs ${fmtUs(fd.usPerOp)} µs (${x(t.usPerOp, fd.usPerOp)})`,
-      ),
-    );
+    out.push(compare(`${alg} verify within 1.10x of floor+decode`, t, fd, 1.1));
     if (alg.startsWith('HS')) {
-      out.push(
-        target(
-          `${alg} verify at or below floor+decode`,
-          t.usPerOp <= fd.usPerOp,
-          `${x(t.usPerOp, fd.usPerOp)} of floor+decode`,
-        ),
-      );
-      out.push(
-        target(
-          `${alg} verify faster than every peer`,
-          t.usPerOp < fastest.usPerOp,
-          `${fmtUs(t.usPerOp)} vs ${fastest.name} ${fmtUs(fastest.usPerOp)} µs (${x(t.usPerOp, fastest.usPerOp)})`,
-        ),
-      );
+      out.push(compare(`${alg} verify at or below floor+decode`, t, fd));
+      const c = compare(`${alg} verify faster than every peer`, t, fastest, 1, true);
+      out.push({ ...c, cpuOk: peers.every((p) => t.cpuUsPerOp < p.cpuUsPerOp) });
     } else {
-      out.push(
-        target(
-          `${alg} verify no slower than the fastest peer`,
-          t.usPerOp <= fastest.usPerOp,
-          `${fmtUs(t.usPerOp)} vs ${fastest.name} ${fmtUs(fastest.usPerOp)} µs (${x(t.usPerOp, fastest.usPerOp)})`,
-        ),
-      );
+      const c = compare(`${alg} verify no slower than the fastest peer`, t, fastest);
+      out.push({ ...c, cpuOk: peers.every((p) => t.cpuUsPerOp <= p.cpuUsPerOp) });
     }
   }
   const tc = by(verify, 'tessera cached');
   const fc = by(verify, 'fast-jwt cached');
   if (tc) {
-    out.push(
-      target(
-        `${alg} cache hit < 1 µs and faster than fast-jwt cached`,
-        tc.usPerOp < 1 && tc.usPerOp < fc.usPerOp,
-        `${fmtUs(tc.usPerOp)} vs ${fmtUs(fc.usPerOp)} µs`,
-      ),
-    );
+    const c = compare(`${alg} cache hit < 1 µs and faster than fast-jwt cached`, tc, fc, 1, true);
+    out.push({ ...c, ok: c.ok && tc.usPerOp < 1, cpuOk: c.cpuOk && tc.cpuUsPerOp < 1 });
   }
   const ts = by(sign, 'tessera');
   const sf = by(sign, 'floor');
-  if (ts) {
-    out.push(
-      target(
-        `${alg} sign within 1.15x of floor`,
-        ts.usPerOp <= 1.15 * sf.usPerOp,
-        `${fmtUs(ts.usPerOp)} vs ${fmtUs(sf.usPerOp)} µs (${x(ts.usPerOp, sf.usPerOp)})`,
-      ),
-    );
-  }
+  if (ts) out.push(compare(`${alg} sign within 1.15x of floor`, ts, sf, 1.15));
   return out;
 }
 
