@@ -1,0 +1,153 @@
+// startServer(config): storage → migrations → master key → services → app → listen. The returned
+// handle closes everything in reverse order; `tessera serve` wires it to SIGINT/SIGTERM.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { ensureBootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { warmUpDummyHash } from './accounts/passwords.js';
+import { buildApp } from './app.js';
+import { type AppContext, type Clock, systemClock } from './app-context.js';
+import { createAuditLog } from './audit/audit-log.js';
+import type { Config } from './config/config.js';
+import { createKeyService } from './keys/create-key-service.js';
+import { loadMasterKey } from './keys/master-key.js';
+import { createMetrics } from './metrics/metrics.js';
+import { createLogger } from './plugins/logger.js';
+import { createRateLimits } from './plugins/rate-limit.js';
+import { createRefreshService } from './refresh/refresh-service.js';
+import { deriveSuccessorKey } from './refresh/refresh-token.js';
+import { createRevocationService } from './revocation/revocation-service.js';
+import { createSessionService } from './sessions/session-service.js';
+import { createStores } from './stores/index.js';
+
+export interface StartServerOptions {
+  /** Use this logger instead of creating one from config.logLevel. */
+  logger?: Logger;
+  /** Where a created logger writes (tests capture it); stdout by default. */
+  logDestination?: DestinationStream;
+  clock?: Clock;
+  /** Base directory for relative paths (the dev master key file). */
+  cwd?: string;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  /** `http://HOST:PORT` actually bound (port 0 becomes the real port). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, drains, stops timers, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds every service from `config` and the stores; does not listen. */
+export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const clock = opts.clock ?? systemClock;
+  const stores = await createStores({ databaseUrl: config.databaseUrl, logger });
+  try {
+    const applied = await stores.migrate();
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+    const masterKey = loadMasterKey({
+      value: config.masterKey,
+      production: config.production,
+      databaseUrl: config.databaseUrl,
+      file: config.masterKeyFile,
+      logger,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
+    const audit = createAuditLog({ store: stores.audit, clock, logger });
+    const revocations = createRevocationService({ store: stores.revocations, clock, logger });
+    // Metrics read the key age lazily, after the key service exists.
+    let keyAge = (): number => 0;
+    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => revocations.size });
+    const keys = createKeyService({
+      keyStore: stores.keys,
+      masterKey,
+      hsSecret: config.hsSecret,
+      alg: config.alg,
+      issuer: config.issuer,
+      audience: config.audience,
+      accessTtl: config.accessTtl,
+      rotateEvery: config.keyRotateEvery,
+      clock,
+      logger,
+      audit,
+      isRevoked: (payload) => revocations.isRevoked(payload),
+      onVerifyFailed: (code) => metrics.verifyFailed(code),
+    });
+    keyAge = () => keys.keyAgeSeconds();
+    const limits = createRateLimits({
+      limits: config.limits,
+      onLimited: (name) => metrics.rateLimited(name),
+    });
+    const sessions = createSessionService({ stores, revocations, audit, clock, accessTtl: config.accessTtl });
+    const refresh = createRefreshService({
+      stores,
+      keys,
+      sessions,
+      audit,
+      metrics,
+      clock,
+      successorKey: deriveSuccessorKey(masterKey),
+      accessTtl: config.accessTtl,
+      refreshTtl: config.refreshTtl,
+      sessionMaxAge: config.sessionMaxAge,
+      reuseInterval: config.reuseInterval,
+    });
+
+    await revocations.start();
+    await keys.start();
+    await ensureBootstrapAdmin({ users: stores.users, audit, clock, logger, admin: config.bootstrapAdmin });
+    await warmUpDummyHash();
+    return {
+      config,
+      stores,
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh },
+      logger,
+      clock,
+    };
+  } catch (err) {
+    await stores.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Stops the services' timers and closes storage. */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.services.keys.stop();
+  await ctx.services.revocations.stop();
+  await ctx.stores.close();
+}
+
+export async function startServer(config: Config, opts: StartServerOptions = {}): Promise<RunningServer> {
+  const ctx = await createContext(config, opts);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(ctx);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await closeContext(ctx);
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  ctx.logger.info({ url, issuer: config.issuer, alg: config.alg }, 'tessera listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    url,
+    port: address.port,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await closeContext(ctx);
+      })();
+      return closing;
+    },
+  };
+}
