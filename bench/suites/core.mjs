@@ -78,8 +78,10 @@ export async function run({ quick, args }) {
     const s = ratioTable(r.sign, { baseline: 'floor' });
     const t = algTargets(alg, r.verify, r.sign);
     console.log(`\n${alg} verify (µs/op, median of rounds)\n${v.text}\n\n${alg} sign\n${s.text}\n`);
+    const f = ratioTable(r.freshCache, { baseline: 'new string only' });
+    console.log(`${alg} cache hit with a new token string per call (as from a request)\n${f.text}\n`);
     console.log(formatTargets(t));
-    perAlg.push({ alg, tokenBytes: r.tokenBytes, verify: v.rows, sign: s.rows, raw: r });
+    perAlg.push({ alg, tokenBytes: r.tokenBytes, verify: v.rows, sign: s.rows, freshCache: f.rows, raw: r });
     targets.push(...t);
   }
 
@@ -108,6 +110,7 @@ export async function run({ quick, args }) {
       tokenBytes: p.tokenBytes,
       verify: p.verify,
       sign: p.sign,
+      freshCache: p.freshCache,
       samples: Object.fromEntries(
         [
           ...p.raw.verify.map((s) => [`verify ${s.name}`, s]),
