@@ -1,1 +1,41 @@
-export {};
+// Public API of @tessera/server: start it, or build its pieces (the CLI and tests use these).
+export {
+  type AuthResult,
+  authenticate,
+  createAccount,
+  ensureBootstrapAdmin,
+  hashPassword,
+  isValidEmail,
+  type NewAccount,
+  normalizeEmail,
+  passwordProblem,
+  setPassword,
+  verifyPassword,
+} from './accounts/index.js';
+export { buildApp } from './app.js';
+export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
+export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';
+export {
+  type Config,
+  ConfigError,
+  type Env,
+  envSchema,
+  loadConfig,
+  parseRateLimit,
+  type RateLimitSpec,
+} from './config/index.js';
+export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
+export { MasterKeyError } from './keys/master-key.js';
+export { createLogger } from './plugins/logger.js';
+export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
+export {
+  closeContext,
+  createContext,
+  type RunningServer,
+  type StartServerOptions,
+  startServer,
+} from './server.js';
+export type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
+export type { SessionService } from './sessions/session-service.js';
+export { createStores } from './stores/index.js';
+export type { Stores, UserRecord } from './stores/types.js';

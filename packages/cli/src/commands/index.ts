@@ -2,8 +2,10 @@
 // it here and list it below; `tessera --help` shows them in this order.
 import type { Command } from '../command.js';
 import { keysGenerate } from './keys-generate.js';
+import { migrate } from './migrate.js';
 import { secretCheck } from './secret-check.js';
 import { secretGenerate } from './secret-generate.js';
+import { serve } from './serve.js';
 import { tokenDecode } from './token-decode.js';
 import { tokenExplain } from './token-explain.js';
 import { tokenSign } from './token-sign.js';
@@ -11,6 +13,8 @@ import { tokenVerify } from './token-verify.js';
 
 export const commands: readonly Command[] = [
   // serve, migrate, users ... (server engineer): add here.
+  serve,
+  migrate,
   keysGenerate,
   tokenDecode,
   tokenSign,
