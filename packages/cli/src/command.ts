@@ -31,6 +31,23 @@ export interface Command {
   run(argv: string[], io: Io): Promise<number>;
 }
 
+/**
+ * A registry entry whose module is imported only when it runs (or shows its help), so that
+ * commands which pull in the whole server (`serve`, `migrate`, ...) do not slow down the rest.
+ */
+export interface LazyCommand {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export type CommandEntry = Command | LazyCommand;
+
+/** Registers a command by name and summary; `load` imports its module on first use. */
+export function lazy(name: string, summary: string, load: () => Promise<Command>): LazyCommand {
+  return { name, summary, load };
+}
+
 /** An error that main() prints as one line `tessera: <message>` and turns into an exit code. */
 export class CliError extends Error {
   readonly exitCode: number;

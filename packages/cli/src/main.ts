@@ -1,7 +1,7 @@
 // Entry point: dispatches `tessera <word> [<word>] ...` to a registered command and maps every
 // failure to one line on stderr and an exit code (0 ok, 1 bad, 2 usage). Never prints a stack trace.
 import { readFileSync } from 'node:fs';
-import { CliError, type Command, EXIT_BAD, EXIT_OK, EXIT_USAGE, type Io } from './command.js';
+import { CliError, type CommandEntry, EXIT_BAD, EXIT_OK, EXIT_USAGE, type Io } from './command.js';
 import { commands } from './commands/index.js';
 
 export function createIo(): Io {
@@ -37,21 +37,22 @@ export async function main(argv: string[], io: Io = createIo()): Promise<number>
     return EXIT_OK;
   }
   const two = second === undefined ? undefined : find(`${first} ${second}`);
-  const command = two ?? find(first);
-  if (command === undefined) return unknownCommand(first, second, io);
-  const rest = argv.slice(command.name.split(' ').length);
-  if (wantsHelp(rest)) {
-    io.out(command.usage.trimEnd());
-    return EXIT_OK;
-  }
+  const entry = two ?? find(first);
+  if (entry === undefined) return unknownCommand(first, second, io);
+  const rest = argv.slice(entry.name.split(' ').length);
   try {
+    const command = 'load' in entry ? await entry.load() : entry;
+    if (wantsHelp(rest)) {
+      io.out(command.usage.trimEnd());
+      return EXIT_OK;
+    }
     return await command.run(rest, io);
   } catch (err) {
     return report(err, io);
   }
 }
 
-function find(name: string): Command | undefined {
+function find(name: string): CommandEntry | undefined {
   return commands.find((c) => c.name === name);
 }
 
@@ -91,12 +92,12 @@ function report(err: unknown, io: Io): number {
   return EXIT_BAD;
 }
 
-function table(list: readonly Command[]): string {
+function table(list: readonly CommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   return list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
 }
 
-function groupHelp(group: string, list: readonly Command[]): string {
+function groupHelp(group: string, list: readonly CommandEntry[]): string {
   return `Usage: tessera ${group} <command> [options]\n\nCommands:\n${table(list)}\n\nRun 'tessera ${group} <command> --help' for its options.`;
 }
 

@@ -1,20 +1,23 @@
-// The command registry: main() dispatches on `name` (one or two words). To add a command, import
-// it here and list it below; `tessera --help` shows them in this order.
-import type { Command } from '../command.js';
+// The command registry: main() dispatches on `name` (one or two words); `tessera --help` lists
+// them in this order. Commands that import @tessera/server (Fastify, database drivers: seconds to
+// load) are registered with lazy(name, summary, load) so that token, keys generate and secret
+// commands start fast; their module is imported only when they run or show their help.
+import { type CommandEntry, lazy } from '../command.js';
 import { keysGenerate } from './keys-generate.js';
-import { migrate } from './migrate.js';
 import { secretCheck } from './secret-check.js';
 import { secretGenerate } from './secret-generate.js';
-import { serve } from './serve.js';
 import { tokenDecode } from './token-decode.js';
 import { tokenExplain } from './token-explain.js';
 import { tokenSign } from './token-sign.js';
 import { tokenVerify } from './token-verify.js';
 
-export const commands: readonly Command[] = [
-  // serve, migrate, users ... (server engineer): add here.
-  serve,
-  migrate,
+export const commands: readonly CommandEntry[] = [
+  lazy('serve', 'run the auth server (applies pending database migrations first)', async () => {
+    return (await import('./serve.js')).serve;
+  }),
+  lazy('migrate', 'apply pending database migrations (SQLite or PostgreSQL) and exit', async () => {
+    return (await import('./migrate.js')).migrate;
+  }),
   keysGenerate,
   tokenDecode,
   tokenSign,
