@@ -1,0 +1,38 @@
+// GET /metrics (Prometheus text format), open or behind TESSERA_METRICS_TOKEN as a bearer token,
+// and the request-latency hook that feeds the histogram. Call it on the root instance (not in
+// an encapsulated plugin) so the hook sees every route.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { ApiError } from '../errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+export async function metricsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const metrics = ctx.services.metrics as Partial<Metrics> & typeof ctx.services.metrics;
+  const expected = ctx.config.metricsToken === undefined ? undefined : digest(ctx.config.metricsToken);
+
+  if (metrics.observeRequest) {
+    const observe = metrics.observeRequest;
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern, never the raw URL: ids in paths must not explode the label set.
+      const route = request.routeOptions.url ?? 'unmatched';
+      observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+
+  app.get('/metrics', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (expected) {
+      const header = request.headers.authorization ?? '';
+      const token = /^bearer /i.test(header) ? header.slice(7).trim() : '';
+      // Hash both sides: equal lengths for timingSafeEqual, and no early exit on length.
+      if (!timingSafeEqual(digest(token), expected)) {
+        throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
+      }
+    }
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,66 @@
+// POST /v1/oauth/introspect (RFC 7662) for clients with the `introspect` scope (or an admin's
+// bearer token): is this access or refresh token active, and what does it say. Inactive tokens
+// of any kind get only `{"active": false}`.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { badRequest } from '../errors.js';
+import type { KeyServiceBase } from '../keys/key-service-base.js';
+import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
+import { addFormParser, param } from '../oauth/form-body.js';
+import { hashRefreshToken, isRefreshTokenShape } from '../refresh/refresh-token.js';
+
+const looksLikeJwt = (t: string) => t.split('.').length === 3;
+
+export async function oauthIntrospectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const keys = ctx.services.keys as Partial<KeyServiceBase> & typeof ctx.services.keys;
+  const verifyAny = (t: string) => (keys.verifyAnyAudience ?? keys.verifyAccessToken)(t);
+
+  async function introspectRefresh(token: string): Promise<Record<string, unknown> | undefined> {
+    if (!isRefreshTokenShape(token)) return undefined;
+    const record = await ctx.stores.refreshTokens.get(hashRefreshToken(token));
+    const now = ctx.clock.now();
+    if (!record || record.spentAt !== null || record.expiresAt <= now) return undefined;
+    const session = await ctx.stores.sessions.get(record.sessionId);
+    if (!session || session.revokedAt !== null || session.expiresAt <= now) return undefined;
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      sub: record.userId,
+      sid: record.sessionId,
+      iss: ctx.config.issuer,
+      iat: Math.floor(record.createdAt / 1000),
+      exp: Math.floor(record.expiresAt / 1000),
+    };
+  }
+
+  function introspectAccess(token: string): Record<string, unknown> | undefined {
+    try {
+      const { payload } = verifyAny(token);
+      return { active: true, token_type: 'access_token', ...payload };
+    } catch {
+      return undefined;
+    }
+  }
+
+  await app.register(async (scope) => {
+    addFormParser(scope);
+    scope.post('/v1/oauth/introspect', async (request, reply) => {
+      await authenticateClientOrAdmin(ctx, request, 'introspect');
+      const token = param(request.body, 'token', 8192);
+      if (token === undefined) throw badRequest('token is required');
+      const hint = param(request.body, 'token_type_hint', 64);
+      reply.header('cache-control', 'no-store');
+      const order =
+        hint === 'refresh_token'
+          ? [introspectRefresh, introspectAccess]
+          : looksLikeJwt(token)
+            ? [introspectAccess]
+            : [introspectRefresh];
+      for (const inspect of order) {
+        const result = await inspect(token);
+        if (result) return result;
+      }
+      return { active: false };
+    });
+  });
+}

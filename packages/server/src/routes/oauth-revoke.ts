@@ -1,0 +1,81 @@
+// POST /v1/oauth/revoke (RFC 7009): revokes an access token (its jti goes on the deny-list until
+// it expires) or a refresh token (its whole session: the family and the session's access tokens).
+// Callers: a client with the `revoke` scope, an admin's bearer token, or a client revoking its
+// own client_credentials token. Unknown or already invalid tokens answer 200 too (section 2.2).
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { ApiError, badRequest } from '../errors.js';
+import type { KeyServiceBase } from '../keys/key-service-base.js';
+import { authenticateClient } from '../oauth/client-auth.js';
+import { addFormParser, param } from '../oauth/form-body.js';
+import { verifyBearer } from '../plugins/authenticate.js';
+
+const DENY_MARGIN_SEC = 60;
+
+export async function oauthRevokeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const keys = ctx.services.keys as Partial<KeyServiceBase> & typeof ctx.services.keys;
+  const verifyAny = (t: string) => (keys.verifyAnyAudience ?? keys.verifyAccessToken)(t);
+
+  await app.register(async (scope) => {
+    addFormParser(scope);
+    scope.post('/v1/oauth/revoke', async (request, reply) => {
+      // Who is asking: an admin (bearer) may revoke anything; a client needs the `revoke` scope
+      // except for its own client_credentials tokens.
+      let actor: string;
+      let mayRevokeAny: boolean;
+      let clientId: string | undefined;
+      if (/^bearer /i.test(request.headers.authorization ?? '')) {
+        const auth = verifyBearer(ctx, request);
+        if (!auth.roles.includes('admin')) throw new ApiError('insufficient_scope');
+        actor = auth.sub;
+        mayRevokeAny = true;
+      } else {
+        const client = await authenticateClient(ctx, request);
+        actor = client.id;
+        clientId = client.id;
+        mayRevokeAny = client.scopes.includes('revoke');
+      }
+      const token = param(request.body, 'token', 8192);
+      if (token === undefined) throw badRequest('token is required');
+      reply.header('cache-control', 'no-store');
+
+      if (token.split('.').length === 3) {
+        let payload: ReturnType<typeof verifyAny>['payload'] | undefined;
+        try {
+          payload = verifyAny(token).payload;
+        } catch {
+          // Invalid, expired or already revoked: nothing to do (RFC 7009 section 2.2).
+        }
+        if (payload && typeof payload.jti === 'string' && typeof payload.exp === 'number') {
+          if (!mayRevokeAny && payload.client_id !== clientId) {
+            return reply
+              .code(400)
+              .send({ error: 'unauthorized_client', error_description: 'not your token' });
+          }
+          await ctx.services.revocations.revokeToken(payload.jti, payload.exp + DENY_MARGIN_SEC);
+          await ctx.services.audit.record('token_revoked', {
+            sub: typeof payload.sub === 'string' ? payload.sub : null,
+            actor,
+            ip: request.ip,
+            sessionId: typeof payload.sid === 'string' ? payload.sid : null,
+            details: { jti: payload.jti },
+          });
+        }
+        return reply.code(200).send();
+      }
+
+      const session = await ctx.services.refresh.sessionOf(token);
+      if (session && session.revokedAt === null) {
+        if (!mayRevokeAny) {
+          return reply.code(400).send({ error: 'unauthorized_client', error_description: 'not your token' });
+        }
+        await ctx.services.sessions.revoke(session.id, 'oauth_revoke', {
+          event: 'session_revoked',
+          ip: request.ip,
+          actor,
+        });
+      }
+      return reply.code(200).send();
+    });
+  });
+}

@@ -1,0 +1,101 @@
+// The revocation feed for @tessera/verify (docs/contracts.md): GET /v1/revocations?since=CURSOR
+// (a page of entries, or a snapshot of every live entry without `since`) and
+// GET /v1/revocations/stream (server-sent events; resumes from Last-Event-ID or ?since=).
+// Callers: a client with `revocations:read` (HTTP Basic) or an admin's bearer token.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
+import type { RevocationRecord } from '../stores/types.js';
+import { parseQuery } from './admin-query.js';
+
+const PING_MS = 15_000;
+const cursorField = z.string().regex(/^\d{1,15}$/, 'must be a cursor returned by this feed');
+const FeedQuery = z.object({
+  since: cursorField.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+const StreamQuery = z.object({ since: cursorField.optional() });
+
+/** The wire form of one entry. */
+export function feedEntry(r: RevocationRecord) {
+  return r.type === 'sub'
+    ? { cursor: String(r.cursor), type: r.type, value: r.value, iat_before: r.iatBefore, exp: r.exp }
+    : { cursor: String(r.cursor), type: r.type, value: r.value, exp: r.exp };
+}
+
+function sseEvent(r: RevocationRecord): string {
+  return `event: revocation\nid: ${r.cursor}\ndata: ${JSON.stringify(feedEntry(r))}\n\n`;
+}
+
+export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const revocations = ctx.services.revocations;
+  // Open streams end when the server closes, so a graceful shutdown does not wait on them.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get('/v1/revocations', async (request, reply) => {
+    await authenticateClientOrAdmin(ctx, request, 'revocations:read');
+    const q = parseQuery(request.query, FeedQuery);
+    const page = await revocations.since(q.since === undefined ? 0 : Number(q.since), q.limit);
+    reply.header('cache-control', 'no-store');
+    return { cursor: String(page.cursor), revocations: page.revocations.map(feedEntry) };
+  });
+
+  app.get('/v1/revocations/stream', async (request, reply) => {
+    await authenticateClientOrAdmin(ctx, request, 'revocations:read');
+    const q = parseQuery(request.query, StreamQuery);
+    const lastEventId = request.headers['last-event-id'];
+    const resume = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : q.since;
+    let cursor = resume === undefined ? 0 : Number(resume);
+
+    // Subscribe before reading the backlog so nothing falls between the two; the cursor drops
+    // duplicates.
+    const pending: RevocationRecord[] = [];
+    let live = false;
+    const raw = reply.raw;
+    const send = (r: RevocationRecord) => {
+      if (r.cursor <= cursor) return;
+      cursor = r.cursor;
+      raw.write(sseEvent(r));
+    };
+    const unsubscribe = revocations.subscribe((r) => (live ? send(r) : pending.push(r)));
+    const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+    ping.unref();
+    const close = () => {
+      clearInterval(ping);
+      unsubscribe();
+      open.delete(end);
+    };
+    const end = () => {
+      close();
+      raw.end();
+    };
+    open.add(end);
+    request.raw.on('close', close);
+
+    reply.hijack();
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write('retry: 2000\n\n');
+    try {
+      for (;;) {
+        const page = await revocations.since(cursor, 1000);
+        for (const r of page.revocations) send(r);
+        if (page.revocations.length < 1000) break;
+      }
+    } catch (err) {
+      request.log.warn({ err }, 'revocation stream backlog failed');
+      end();
+      return;
+    }
+    live = true;
+    for (const r of pending.splice(0)) send(r);
+  });
+}
