@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Prints bench/results/latest-core.json as the Markdown tables of bench/README.md, so the README
-// is updated from a result file instead of by hand: `node bench/report.mjs`.
+// is updated from a result file instead of by hand: `node bench/report.mjs` prints them,
+// `node bench/report.mjs --readme` replaces the block between the results markers in the README.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR } from './lib/results.mjs';
 import { fmtUs } from './lib/table.mjs';
@@ -67,21 +68,17 @@ for (const a of data.algorithms) {
     `**${a.alg}** verify · sign (µs/op; ratios to floor+decode or floor, and to the fastest peer)`,
     '',
   );
+  const row = (prefix, r, ratios = true) => [
+    `${prefix}${r.name}`,
+    fmtUs(r.usPerOp),
+    fmtUs(r.cpuUsPerOp),
+    ratios ? x(r.vsBaseline) : '',
+    ratios ? x(r.vsFastestPeer) : '',
+  ];
   const rows = [
-    ...a.verify.map((r) => [
-      `verify ${r.name}`,
-      fmtUs(r.usPerOp),
-      fmtUs(r.cpuUsPerOp),
-      x(r.vsBaseline),
-      x(r.vsFastestPeer),
-    ]),
-    ...a.sign.map((r) => [
-      `sign ${r.name}`,
-      fmtUs(r.usPerOp),
-      fmtUs(r.cpuUsPerOp),
-      x(r.vsBaseline),
-      x(r.vsFastestPeer),
-    ]),
+    ...a.verify.map((r) => row('verify ', r)),
+    ...a.sign.map((r) => row('sign ', r)),
+    ...(a.freshCache ?? []).map((r) => row('cache hit, new string per call: ', r, false)),
   ];
   out.push(md(['contender', 'µs/op', 'cpu µs/op', 'vs floor', 'vs fastest peer'], rows));
 }
@@ -90,4 +87,16 @@ out.push('', `Default ES256 access token: ${data.defaultToken?.bytes ?? 'n/a'} b
 out.push('Targets (informational):', '');
 for (const t of data.targets)
   out.push(`- ${t.ok === null ? 'n/a' : t.ok ? 'pass' : '**miss**'}: ${t.label} (${t.detail})`);
-console.log(out.join('\n'));
+const text = out.join('\n');
+if (process.argv.includes('--readme')) {
+  const readme = new URL('./README.md', import.meta.url);
+  const [start, end] = ['<!-- results:start -->', '<!-- results:end -->'];
+  const old = readFileSync(readme, 'utf8');
+  const a = old.indexOf(start);
+  const b = old.indexOf(end);
+  if (a < 0 || b < a) throw new Error('README.md has no results markers');
+  writeFileSync(readme, `${old.slice(0, a + start.length)}\n${text}\n${old.slice(b)}`);
+  console.log('README.md updated');
+} else {
+  console.log(text);
+}
