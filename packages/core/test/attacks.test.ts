@@ -1,16 +1,19 @@
 // The attacker's side: every token here is crafted by hand (node:crypto, Buffer base64url) and must be
 // rejected by createVerifier with its documented `code`. Each describe block is one attack family.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { startCanary } from './support/canary.js';
 import {
   type Alg,
   createKeySet,
   createVerifier,
+  decodeToken,
   type ErrorCode,
   importKey,
+  isTesseraError,
   type KeySet,
   type TesseraKey,
   type VerifierOptions,
@@ -997,4 +1000,123 @@ describe('error messages never contain the token', () => {
       assert.ok(!caught.message.includes('secret-marker'), 'attacker-chosen claim/header text is not echoed');
     });
   }
+});
+
+describe('weak keys are refused at import', () => {
+  for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
+    test(`${alg}: secrets under 32 bytes (Buffer and string) → TypeError`, () => {
+      for (const n of [0, 1, 16, 31]) {
+        assert.throws(() => importKey(Buffer.alloc(n, 7), { alg }), TypeError, `${n} bytes`);
+        assert.throws(() => importKey('s'.repeat(n), { alg }), TypeError, `${n} chars`);
+      }
+      assert.equal(importKey(randomBytes(32), { alg }).alg, alg);
+    });
+  }
+  test('RSA moduli under 2048 bits → TypeError', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    for (const alg of ['RS256', 'PS256'] as const) {
+      assert.throws(() => importKey(pem, { alg }), TypeError);
+      assert.throws(() => importKey(publicKey, { alg }), TypeError);
+    }
+  });
+});
+
+describe('inputs that are not strings', () => {
+  const verify = verifierFor(['HS256']);
+  const values: Record<string, unknown> = {
+    undefined,
+    null: null,
+    number: 42,
+    'Buffer of a valid token': Buffer.from(hsForge(hsHeader(), claims())),
+    'array of segments': hsForge(hsHeader(), claims()).split('.'),
+    'object with toString': { toString: () => hsForge(hsHeader(), claims()) },
+  };
+  for (const [what, value] of Object.entries(values)) {
+    test(`${what} → ${MALFORMED}`, () => {
+      expectReject(verify as (t: unknown) => unknown, value as string, MALFORMED);
+    });
+  }
+});
+
+describe('decodeToken applies the same structural checks (no signature check)', () => {
+  const token = hsForge(hsHeader(), claims());
+  const [h, p, s] = parts(token);
+  test('a well-formed token decodes', () => {
+    const decoded = decodeToken(token);
+    assert.equal(decoded.header.alg, 'HS256');
+    assert.equal(decoded.payload.sub, 'u1');
+    assert.deepEqual(decoded.signature, signatureOf(token));
+  });
+  const bad: Record<string, [string, ErrorCode]> = {
+    '1 MB': ['!'.repeat(1 << 20), TOO_LARGE],
+    'duplicate header names': [hsForge(`{"alg":"none","alg":"HS256"}`, claims()), MALFORMED],
+    'payload not an object': [`${h}.${segment('[1]')}.${s}`, MALFORMED],
+    'padding in the payload': [`${h}.${p}=.${s}`, MALFORMED],
+    'four segments': [`${token}.${s}`, MALFORMED],
+    'empty signature': [`${h}.${p}.`, MALFORMED],
+  };
+  for (const [what, [input, code]] of Object.entries(bad)) {
+    test(`${what} → ${code}`, () => {
+      expectReject((t) => decodeToken(t), input, code);
+    });
+  }
+  test('the size limit is configurable', () => {
+    expectReject((t) => decodeToken(t, { maxTokenLength: 100 }), token, TOO_LARGE);
+  });
+});
+
+describe('random garbage and random mutations only ever raise a TesseraError', () => {
+  const verify = verifierFor(['HS256', 'ES256', 'RS256', 'EdDSA'], { cache: { max: 50 } });
+  const seeds = (['HS256', 'ES256', 'RS256', 'EdDSA'] as const).map((alg) => honest(alg));
+  const mustThrowTyped = (token: string) => {
+    let threw: unknown;
+    try {
+      verify(token);
+    } catch (err) {
+      threw = err;
+    }
+    assert.ok(threw !== undefined, `accepted: ${JSON.stringify(token.slice(0, 80))}`);
+    assert.ok(expectTyped(threw), `not a TesseraError: ${String(threw)}`);
+  };
+  // No isRevoked here, so every other code is possible; anything else (TypeError, RangeError) is not.
+  const expectTyped = (err: unknown) => isTesseraError(err) && err.code !== REVOKED;
+  test('arbitrary strings, dotted or not', () => {
+    const piece = fc.string({ unit: 'binary', maxLength: 40 });
+    const dotted = fc.array(piece, { minLength: 1, maxLength: 5 }).map((xs) => xs.join('.'));
+    fc.assert(fc.property(fc.oneof(piece, dotted), mustThrowTyped), { numRuns: 500, seed: 7 });
+  });
+  test('honest tokens with characters replaced, inserted or deleted', () => {
+    const mutation = fc.record({
+      which: fc.nat(seeds.length - 1),
+      at: fc.nat(),
+      kind: fc.constantFrom('replace', 'insert', 'delete'),
+      ch: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }),
+    });
+    fc.assert(
+      fc.property(mutation, ({ which, at, kind, ch }) => {
+        const token = seeds[which]!;
+        const i = at % token.length;
+        const mutated =
+          kind === 'delete'
+            ? token.slice(0, i) + token.slice(i + 1)
+            : token.slice(0, i) + ch + token.slice(kind === 'replace' ? i + 1 : i);
+        // A replacement by the same character, or in the spare bits of a segment's last
+        // character, may leave the token's meaning intact: those are allowed to verify.
+        if (mutated === token) return;
+        try {
+          verify(mutated);
+          const segs = parts(token);
+          const mSegs = parts(mutated);
+          const same = segs.every((seg, k) =>
+            Buffer.from(seg, 'base64url').equals(Buffer.from(mSegs[k]!, 'base64url')),
+          );
+          assert.ok(same && kind === 'replace', `mutation accepted: ${kind} ${JSON.stringify(ch)} at ${i}`);
+        } catch (err) {
+          assert.ok(expectTyped(err), `not a TesseraError: ${String(err)}`);
+        }
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
 });

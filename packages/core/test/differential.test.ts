@@ -101,6 +101,9 @@ async function joseVerify(token: string, alg: Alg, policy: Policy): Promise<Outc
   }
 }
 
+const TESSERA_CLAIM_CODES = new Set(['ERR_JWT_EXPIRED', 'ERR_JWT_NOT_YET_VALID', 'ERR_JWT_CLAIM_INVALID']);
+const JOSE_CLAIM_CODES = new Set(['ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_VALIDATION_FAILED']);
+
 interface Policy {
   algorithms: Alg[];
   issuer?: string | string[];
@@ -329,6 +332,17 @@ describe('differential: Tessera and jose agree', () => {
         const t = tesseraVerify(token, c.alg, policy);
         const j = await joseVerify(token, c.alg, policy);
         assert.equal(t.ok, j.ok, describeCase(token, c, t, j));
+        // Both check the signature before any claim: a claim verdict from one side means the
+        // signature was good, so the other side must also have got as far as the claims.
+        if (!t.ok && !j.ok) {
+          assert.equal(
+            TESSERA_CLAIM_CODES.has(t.why),
+            JOSE_CLAIM_CODES.has(j.why),
+            describeCase(token, c, t, j),
+          );
+          if (t.why === 'ERR_JWS_SIGNATURE_INVALID')
+            assert.equal(j.why, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+        }
         if (t.ok && j.ok) {
           assert.deepStrictEqual(t.payload, j.payload);
           assert.deepStrictEqual({ ...(t.header as object) }, j.header);

@@ -7,6 +7,7 @@ export {
   createKeySet,
   createSigner,
   createVerifier,
+  decodeToken,
   type ErrorCode,
   exportJwk,
   generateKey,
