@@ -42,7 +42,7 @@ describe('public operations endpoints', () => {
       issuer: 'http://tessera.test',
       audience: 'tessera',
     });
-    assert.equal(verify(admin).payload.roles instanceof Array, true);
+    assert.deepEqual(verify(admin).payload.roles, ['admin']);
   });
 
   test('discovery document names every endpoint', async () => {
