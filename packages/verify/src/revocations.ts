@@ -97,7 +97,8 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
     if (next !== undefined && (cursor === undefined || compareCursor(next, cursor) > 0)) cursor = next;
   }
 
-  async function poll(): Promise<void> {
+  /** One GET; returns how many entries came back. */
+  async function fetchPage(): Promise<number> {
     const target = cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`;
     const { response, body } = await fetchJson(
       fetchImpl,
@@ -112,8 +113,18 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       throw new RevocationsFetchFailed('revocation feed body is invalid');
     for (const entry of doc.revocations as RevocationEntry[]) apply(entry);
     if (typeof doc.cursor === 'string' && doc.cursor !== '') cursor = doc.cursor;
+    return doc.revocations.length;
+  }
+
+  /** Reads until the feed has nothing newer: the server pages large snapshots. */
+  async function poll(): Promise<void> {
+    for (let page = 0; page < 10_000; page++) {
+      const before = cursor;
+      const count = await fetchPage();
+      contact();
+      if (count === 0 || cursor === before) break;
+    }
     store.sweep();
-    contact();
     loaded = true;
     settle();
   }
