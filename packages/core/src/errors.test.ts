@@ -61,6 +61,6 @@ describe('errors', () => {
 
   test('every code is documented in packages/core/README.md', () => {
     const readme = readFileSync(README, 'utf8');
-    for (const code of ERROR_CODES) assert.match(readme, new RegExp(`\\| \`${code}\` \\|`), code);
+    for (const code of ERROR_CODES) assert.match(readme, new RegExp(`\\|\\s*\`${code}\`\\s*\\|`), code);
   });
 });

@@ -157,10 +157,16 @@ function stringList(value: unknown, path: string): string[] {
   return [...value];
 }
 
+/** Freezes a parsed JSON value iteratively (a deeply nested payload must not overflow the stack). */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const child of Object.values(v))
+        if (child !== null && typeof child === 'object') stack.push(child);
+    }
   }
   return value;
 }
