@@ -30,7 +30,7 @@ const types = {
 } as pg.CustomTypesConfig;
 
 /** A stable 64-bit advisory-lock key for a lock name (as a decimal string for ::bigint). */
-function advisoryKey(name: string): string {
+export function advisoryKey(name: string): string {
   return createHash('sha256').update(`tessera:${name}`).digest().readBigInt64BE(0).toString();
 }
 

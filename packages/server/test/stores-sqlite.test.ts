@@ -1,0 +1,195 @@
+// SQLite specifics: file creation and pragmas, the URL contract, and two real processes on one
+// file (the rotation lock and refresh-token consumption must hold across processes, e.g. the CLI
+// next to the server).
+import assert from 'node:assert/strict';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { createStores, type Stores } from '../src/stores/index.js';
+import { createTempSqlite, type TempSqlite } from './support/db-sqlite.js';
+
+const CHILD = fileURLToPath(new URL('./support/db-child.js', import.meta.url));
+
+function startChild(env: Record<string, string>) {
+  const child = spawn(process.execPath, [CHILD], { env: { ...process.env, ...env } });
+  const lines = createInterface({ input: child.stdout });
+  const queue: object[] = [];
+  const waiters: Array<(line: object) => void> = [];
+  lines.on('line', (line) => {
+    const parsed = JSON.parse(line) as object;
+    const waiter = waiters.shift();
+    if (waiter) waiter(parsed);
+    else queue.push(parsed);
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    child: child as ChildProcessWithoutNullStreams,
+    next: () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const queued = queue.shift();
+        if (queued) return resolve(queued as Record<string, unknown>);
+        waiters.push((line) => resolve(line as Record<string, unknown>));
+        exited.then((code) => reject(new Error(`child exited (${code}): ${stderr}`)));
+      }),
+    exited,
+  };
+}
+
+describe('sqlite backend', () => {
+  let temp: TempSqlite;
+  let stores: Stores;
+
+  before(async () => {
+    temp = await createTempSqlite();
+    stores = await createStores({ databaseUrl: temp.url });
+    await stores.migrate();
+  });
+
+  after(async () => {
+    await stores.close();
+    await temp.cleanup();
+  });
+
+  test('creates the parent directory and opens the file in WAL mode with foreign keys', async () => {
+    assert.ok(existsSync(temp.path));
+    const raw = new BetterSqlite3(temp.path, { readonly: true });
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      const tables = raw.prepare("select name from sqlite_master where type = 'table'").all() as Array<{
+        name: string;
+      }>;
+      for (const name of [
+        'users',
+        'sessions',
+        'refresh_tokens',
+        'signing_keys',
+        'revocations',
+        'audit_events',
+      ]) {
+        assert.ok(
+          tables.some((t) => t.name === name),
+          name,
+        );
+      }
+    } finally {
+      raw.close();
+    }
+    // foreign_keys is on: a session for a user that does not exist is refused.
+    await assert.rejects(
+      stores.sessions.create({
+        id: 's_orphan',
+        userId: 'u_nobody',
+        device: 'd',
+        userAgent: 'ua',
+        ip: '127.0.0.1',
+        createdAt: 1,
+        lastUsedAt: 1,
+        expiresAt: 2,
+      }),
+      /FOREIGN KEY/,
+    );
+  });
+
+  test('sqlite::memory: works and is private to its Stores', async () => {
+    const a = await createStores({ databaseUrl: 'sqlite::memory:' });
+    const b = await createStores({ databaseUrl: 'sqlite::memory:' });
+    try {
+      assert.deepEqual(await a.migrate(), ['001-initial']);
+      assert.deepEqual(await b.migrate(), ['001-initial']);
+      await a.audit.append({
+        event: 'logout',
+        at: 1,
+        sub: 'u',
+        actor: null,
+        ip: null,
+        sessionId: null,
+        details: {},
+      });
+      assert.equal((await a.audit.query({ limit: 10 })).length, 1);
+      assert.equal((await b.audit.query({ limit: 10 })).length, 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('an unknown scheme is a clear error naming TESSERA_DATABASE_URL', async () => {
+    await assert.rejects(createStores({ databaseUrl: 'mysql://localhost/tessera' }), /TESSERA_DATABASE_URL/);
+  });
+
+  test('rotation lock excludes another process, and is free once it releases', async () => {
+    const other = startChild({ DB_URL: temp.url, DB_CHILD: 'lock' });
+    assert.equal((await other.next()).step, 'locked');
+    assert.equal(await stores.keys.withRotationLock(async () => 'mine', { wait: false }), undefined);
+    let ran = false;
+    const waiting = stores.keys.withRotationLock(async () => {
+      ran = true;
+      return 'after';
+    });
+    other.child.stdin.end('release\n');
+    assert.equal((await other.next()).step, 'released');
+    assert.equal(await waiting, 'after');
+    assert.equal(ran, true);
+    assert.equal(await other.exited, 0);
+  });
+
+  test('consume across two processes: exactly one rotation', async () => {
+    const userId = `u_${randomBytes(6).toString('hex')}`;
+    await stores.users.create({
+      id: userId,
+      email: `${userId}@example.com`,
+      passwordHash: 'h',
+      roles: [],
+      disabled: false,
+      createdAt: 1,
+    });
+    const sessionId = `s_${randomBytes(6).toString('hex')}`;
+    const now = Date.now();
+    await stores.sessions.create({
+      id: sessionId,
+      userId,
+      device: 'd',
+      userAgent: 'ua',
+      ip: '127.0.0.1',
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now + 60_000,
+    });
+    const hash = randomBytes(32).toString('base64url');
+    await stores.refreshTokens.insert({ hash, sessionId, userId, createdAt: now, expiresAt: now + 60_000 });
+
+    const other = startChild({
+      DB_URL: temp.url,
+      DB_CHILD: 'consume',
+      REFRESH_HASH: hash,
+      CONSUME_COUNT: '25',
+    });
+    assert.equal((await other.next()).step, 'ready');
+    other.child.stdin.end('go\n');
+    const mine = Promise.all(
+      Array.from({ length: 25 }, () =>
+        stores.refreshTokens.consume(hash, Date.now(), {
+          hash: randomBytes(32).toString('base64url'),
+          sessionId,
+          userId,
+          createdAt: now,
+          expiresAt: now + 60_000,
+        }),
+      ),
+    );
+    const theirs = (await other.next()).statuses as string[];
+    const statuses = [...theirs, ...(await mine).map((r) => r.status)];
+    assert.equal(statuses.length, 50);
+    assert.equal(statuses.filter((s) => s === 'rotated').length, 1);
+    assert.equal(statuses.filter((s) => s === 'spent').length, 49);
+    assert.equal(await other.exited, 0);
+  });
+});
