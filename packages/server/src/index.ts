@@ -25,9 +25,32 @@ export {
   type RateLimitSpec,
 } from './config/index.js';
 export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
-export { MasterKeyError } from './keys/master-key.js';
+export {
+  type CreateAnyKeyServiceOptions,
+  createKeyService,
+  KeyRotationUnsupportedError,
+  type KeyServiceBase,
+  loadMasterKey,
+  MasterKeyError,
+  parseMasterKey,
+  rotationPolicy,
+  SealError,
+  seal,
+  unseal,
+} from './keys/index.js';
+export { createMetrics, type Metrics } from './metrics/index.js';
+export {
+  CLIENT_SCOPES,
+  createClient,
+  describeClient,
+  hashClientSecret,
+  verifyClientSecret,
+} from './oauth/index.js';
 export { createLogger } from './plugins/logger.js';
+export { createRateLimits, type LimiterFactory, parseLimitSpec } from './plugins/rate-limit.js';
 export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
+export { createRevocationService, DenyList } from './revocation/index.js';
+export { changeUser, describeUser, type UserPatch } from './routes/admin-user-ops.js';
 export {
   closeContext,
   createContext,
