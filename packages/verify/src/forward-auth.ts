@@ -3,7 +3,13 @@
 // the pure function `authorizeRequest`, which the auth server's GET /v1/authz reuses.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from './auth-info.js';
-import { type AccessRules, authenticateSync, type FailureInfo, type TokenVerifier } from './authenticate.js';
+import {
+  type AccessRules,
+  authenticateSync,
+  type FailureInfo,
+  invalidToken,
+  type TokenVerifier,
+} from './authenticate.js';
 
 export interface ForwardAuthOptions extends AccessRules {
   /** Also read the token from this cookie (for browser traffic through the gateway). */
@@ -31,20 +37,24 @@ function header(headers: HeaderSource, name: string): string | string[] | undefi
   return record[name] ?? record[name.toLowerCase()];
 }
 
-/** Identity headers for the upstream service. Values are claim strings, stripped of CR/LF. */
-export function identityHeaders(auth: AuthInfo): Record<string, string> {
-  const out: Record<string, string> = {
-    'x-auth-subject': clean(auth.sub),
-    'x-auth-roles': clean(auth.roles.join(',')),
-  };
-  if (auth.sid !== undefined) out['x-auth-session'] = clean(auth.sid);
-  if (auth.scopes.length > 0) out['x-auth-scopes'] = clean(auth.scopes.join(' '));
-  return out;
-}
+// Header values we forward: printable ASCII only. Node throws on other characters, and silently
+// stripping them could turn one subject into another ('bob\n' into 'bob').
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
-function clean(value: string): string {
-  // Header injection guard: a claim can never add a header line.
-  return value.replace(/[\r\n\0]/g, '');
+/**
+ * Identity headers for the upstream service, or undefined when the subject or session id cannot be
+ * forwarded as is. Roles that are not header-safe or contain a comma are left out (fewer rights,
+ * never different ones).
+ */
+export function identityHeaders(auth: AuthInfo): Record<string, string> | undefined {
+  if (!HEADER_SAFE.test(auth.sub) || (auth.sid !== undefined && !HEADER_SAFE.test(auth.sid)))
+    return undefined;
+  const roles = auth.roles.filter((r) => HEADER_SAFE.test(r) && !r.includes(','));
+  const out: Record<string, string> = { 'x-auth-subject': auth.sub, 'x-auth-roles': roles.join(',') };
+  if (auth.sid !== undefined) out['x-auth-session'] = auth.sid;
+  const scope = auth.scopes.join(' ');
+  if (scope !== '' && HEADER_SAFE.test(scope)) out['x-auth-scope'] = scope;
+  return out;
 }
 
 /** Sync and pure apart from the verifier: decides one forward-auth request from its headers. */
@@ -73,7 +83,17 @@ export function authorizeRequest(
     return { status, headers: h, body, auth: undefined };
   }
   const auth = outcome.auth as AuthInfo;
-  return { status: 200, headers: identityHeaders(auth), body: undefined, auth };
+  const identity = identityHeaders(auth);
+  if (!identity) {
+    const denial = invalidToken(options.realm);
+    onError?.(new Error('claim not forwardable in a header'), {
+      status: 401,
+      code: 'ERR_FORWARD_UNSAFE_CLAIM',
+      uri,
+    });
+    return { status: 401, headers: denial.headers, body: denial.body, auth: undefined };
+  }
+  return { status: 200, headers: identity, body: undefined, auth };
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -80,11 +80,20 @@ describe('forward auth', () => {
     assert.equal(result.headers['x-auth-roles'], '');
   });
 
-  test('claims cannot inject header lines', () => {
-    const token = issuer.sign({ sub: 'evil\r\nset-cookie: x=1', roles: ['a\nb'] });
+  test('claims cannot inject header lines or change identity', () => {
+    const codes: string[] = [];
+    const onError = (_e: unknown, info: { code: string }) => codes.push(info.code);
+    for (const sub of ['evil\r\nset-cookie: x=1', 'bob\n', 'b\u00f6b', '\u65e5\u672c']) {
+      const token = issuer.sign({ sub });
+      const result = authorizeRequest({ authorization: `Bearer ${token}` }, verifier, { onError });
+      assert.equal(result.status, 401, JSON.stringify(sub));
+      assert.equal(result.headers['x-auth-subject'], undefined);
+    }
+    assert.deepEqual(codes, Array(4).fill('ERR_FORWARD_UNSAFE_CLAIM'));
+    const token = issuer.sign({ sub: 'u', roles: ['ok', 'a\nb', 'x,admin'], scope: 'orders:read' });
     const result = authorizeRequest({ authorization: `Bearer ${token}` }, verifier);
-    assert.equal(result.headers['x-auth-subject'], 'evilset-cookie: x=1');
-    assert.equal(result.headers['x-auth-roles'], 'ab');
+    assert.equal(result.headers['x-auth-roles'], 'ok', 'unsafe roles are dropped, never rewritten');
+    assert.equal(result.headers['x-auth-scope'], 'orders:read');
   });
 
   test('the original URI goes only to onError', async () => {
