@@ -17,10 +17,9 @@ export function parseBody<T>(request: FastifyRequest, schema: ZodType<T>): T {
   throw badRequest(`${field}: ${issue?.message ?? 'invalid value'}`);
 }
 
-/** Like parseBody, but a missing body (no content) counts as `{}`. */
+/** Like parseBody, but a missing body (no content at all) counts as `{}`; JSON `null` is still a 400. */
 export function parseOptionalBody<T>(request: FastifyRequest, schema: ZodType<T>): T {
-  if (request.body === undefined || request.body === null)
-    return parseBody({ body: {} } as FastifyRequest, schema);
+  if (request.body === undefined) return parseBody({ body: {} } as FastifyRequest, schema);
   return parseBody(request, schema);
 }
 

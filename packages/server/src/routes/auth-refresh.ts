@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import { rateLimited } from '../plugins/rate-limit-reply.js';
 import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
 import { parseOptionalBody, refreshTokenField } from '../plugins/validation.js';
@@ -22,7 +22,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
       throw rateLimited(ipLimit);
     }
     const presented = presentedRefreshToken(ctx, request, body.refresh_token);
-    if (!presented) throw new ApiError('invalid_grant', { description: 'no refresh token presented' });
+    if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
     try {
       const tokens = await refresh.rotate(presented.token, clientInfo(request));
       return sendTokens(ctx, reply, tokens, !presented.fromCookie);
