@@ -67,6 +67,7 @@ class Client implements TesseraClient {
   #state: AccessTokenState | undefined;
   #inFlight: Promise<string> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
   constructor(options: TesseraClientOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
@@ -132,6 +133,7 @@ class Client implements TesseraClient {
   }
 
   close(): void {
+    this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#tabs.close();
@@ -219,8 +221,12 @@ class Client implements TesseraClient {
   #schedule(state: AccessTokenState): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#marginMs <= 0) return;
-    const delay = Math.max(0, state.expiresAt - this.#marginMs - Date.now());
+    if (this.#marginMs <= 0 || this.#closed) return;
+    // Refresh `margin` before exp, but never earlier than halfway through the token's life: a margin
+    // longer than the lifetime would otherwise refresh in a loop.
+    const now = Date.now();
+    const lifetime = Math.max(0, state.expiresAt - now);
+    const delay = Math.max(lifetime - this.#marginMs, lifetime / 2);
     this.#timer = setTimeout(() => {
       this.#refreshAfter(state.generation).catch(() => {
         // signed-out is emitted by #signedOut; a passing failure is retried by the next request
@@ -239,7 +245,7 @@ class Client implements TesseraClient {
         });
       }
     } else {
-      this.#clear(message.reason, false);
+      this.#clear(message.reason, 'sibling');
     }
   }
 
@@ -258,23 +264,29 @@ class Client implements TesseraClient {
       if (!(err instanceof TesseraClientError) || err.status !== 401) throw err;
     } finally {
       await this.#storage?.delete();
-      this.#clear(reason, true);
+      this.#clear(reason, 'explicit');
     }
   }
 
   #signedOut(reason: string): SignedOutError {
-    this.#clear(reason, true);
+    this.#clear(reason, 'failure');
     void this.#storage?.delete();
     return new SignedOutError(reason);
   }
 
-  #clear(reason: string, broadcast: boolean): void {
+  /**
+   * Forgets the session. `explicit` (a logout here) always tells the sibling tabs; a failed refresh
+   * tells them only if this tab was signed in, and the event fires once per session, not per failure.
+   */
+  #clear(reason: string, mode: 'explicit' | 'failure' | 'sibling'): void {
     const wasSignedIn = this.#state !== undefined;
     this.#state = undefined;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (broadcast) this.#tabs.publish({ type: 'signedout', reason });
-    if (wasSignedIn || broadcast) this.#events.emit('signedout', { reason });
+    if (mode === 'explicit' || (mode === 'failure' && wasSignedIn)) {
+      this.#tabs.publish({ type: 'signedout', reason });
+    }
+    if (wasSignedIn || mode === 'explicit') this.#events.emit('signedout', { reason });
   }
 
   async #post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
