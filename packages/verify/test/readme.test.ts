@@ -9,8 +9,12 @@ import { VERIFY_ERROR_CODES, VerifyError } from '../src/index.js';
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 test('every VerifyError code is documented in README.md', () => {
-  for (const code of VERIFY_ERROR_CODES)
-    assert.ok(readme.includes(`| \`${code}\` |`), `${code} is not in the README table`);
+  // A table row starting with the code (the formatter may pad the cells).
+  const rows = readme.split('\n').filter((line) => line.startsWith('|'));
+  for (const code of VERIFY_ERROR_CODES) {
+    const documented = rows.some((row) => row.slice(1).trim().startsWith(`\`${code}\``));
+    assert.ok(documented, `${code} is not in the README table`);
+  }
 });
 
 test('each error class carries a listed code and a static message', () => {
