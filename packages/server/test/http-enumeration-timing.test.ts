@@ -1,0 +1,79 @@
+// Unknown user and wrong password must take the same time: both run exactly one argon2id
+// verification. Samples are interleaved over real HTTP; the medians of 30 each must be within 30%.
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, test } from 'node:test';
+import {
+  GOOD_PASSWORD,
+  request,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from './support/server-harness.js';
+
+const SAMPLES = 30;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+describe('login timing does not reveal whether an account exists', () => {
+  let t: TestServer;
+  let known: string;
+  before(async () => {
+    t = await startTestServer({
+      env: {
+        TESSERA_LOGIN_LIMIT_ACCOUNT: '100000/15m',
+        TESSERA_LOGIN_LIMIT_IP: '100000/15m',
+        TESSERA_LOG_LEVEL: 'warn',
+      },
+    });
+    known = uniqueEmail('timing');
+    await request(t.url, 'POST', '/v1/auth/register', { body: { email: known, password: GOOD_PASSWORD } });
+  });
+  after(async () => {
+    await t.stop(true);
+  });
+
+  async function timeLogin(email: string): Promise<number> {
+    const start = performance.now();
+    const res = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email, password: 'wrong password 123' },
+    });
+    const elapsed = performance.now() - start;
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.body, {
+      error: 'invalid_credentials',
+      error_description: 'Email or password is incorrect.',
+    });
+    return elapsed;
+  }
+
+  test(`medians of ${SAMPLES} unknown-user and ${SAMPLES} wrong-password logins are within 30%`, async () => {
+    // Warm-up: JIT, the dummy hash, the connection pool.
+    await timeLogin(known);
+    await timeLogin('nobody@example.com');
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      // Alternate the order so a drift in machine load hits both series alike.
+      if (i % 2 === 0) {
+        unknown.push(await timeLogin(`nobody${i}@example.com`));
+        wrong.push(await timeLogin(known));
+      } else {
+        wrong.push(await timeLogin(known));
+        unknown.push(await timeLogin(`nobody${i}@example.com`));
+      }
+    }
+    const mu = median(unknown);
+    const mw = median(wrong);
+    const ratio = Math.max(mu, mw) / Math.min(mu, mw);
+    t.server.ctx.logger.warn({ unknownMedianMs: mu, wrongMedianMs: mw, ratio }, 'enumeration timing');
+    assert.ok(
+      ratio <= 1.3,
+      `unknown ${mu.toFixed(1)} ms vs wrong password ${mw.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`,
+    );
+  });
+});
