@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createSigner } from '../jwt/sign.js';
 import { createVerifier } from '../jwt/verify.js';
@@ -89,6 +90,19 @@ describe('importKey: asymmetric keys', () => {
     );
     assert.equal(importKey(ec.privateKey, { alg: 'ES256', kid: 'mine' }).kid, 'mine');
     assert.equal(importKey(ec.privateKey, { alg: 'ES256' }).kind, 'private');
+  });
+
+  test('an X.509 certificate imports as its public key', () => {
+    // Compiled to dist/src/jwk/: fixtures stay in the source tree.
+    const dir = new URL('../../../test/vectors/keys/', import.meta.url);
+    const cert = readFileSync(new URL('es256-cert.pem', dir), 'utf8');
+    const pub = importKey(cert, { alg: 'ES256', kid: 'c' });
+    assert.equal(pub.kind, 'public');
+    const priv = importKey(readFileSync(new URL('es256-cert-key.pem', dir)), { alg: 'ES256', kid: 'c' });
+    const token = createSigner({ key: priv })({ sub: 'u1' });
+    assert.equal(createVerifier({ keys: pub, algorithms: ['ES256'] })(token).payload.sub, 'u1');
+    assert.throws(() => importKey(cert, { alg: 'HS256' }), TypeError);
+    assert.throws(() => importKey(cert, { alg: 'ES384' }), TypeError);
   });
 
   test('the key must fit the algorithm exactly (type, curve, RSA >= 2048 bits)', () => {

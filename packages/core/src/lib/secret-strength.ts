@@ -72,6 +72,9 @@ export function checkSecretStrength(value: string | Uint8Array): SecretStrength 
     const known = knownWeakValue(value);
     if (known) reasons.push(`built from the well-known weak value '${known}'`);
   }
+  // Below 16 symbols the frequency estimate says nothing (8 symbols carry at most 3 bits each),
+  // and such values already fail on length.
+  if (symbols.length < 16) return { ok: reasons.length === 0, reasons };
   const period = repeatPeriod(symbols);
   if (period !== undefined) {
     reasons.push(`repeats a pattern of ${period} ${period === 1 ? 'character' : 'characters'}`);
