@@ -5,7 +5,7 @@
 import { RevocationsFetchFailed } from './errors.js';
 import { type FetchLike, fetchJson } from './http.js';
 import type { RevocationEntry, RevocationStore } from './revocation-store.js';
-import { SseParser } from './sse.js';
+import { readRevocationStream } from './revocation-stream.js';
 
 export interface RevocationFeedOptions {
   /** The feed endpoint, e.g. `https://auth.example.com/v1/revocations`; the stream is `${url}/stream`. */
@@ -133,59 +133,29 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   async function stream(): Promise<boolean> {
     const abort = new AbortController();
     streamAbort = abort;
-    let idle = setTimeout(() => abort.abort(), timeoutMs);
-    const touch = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => abort.abort(), idleMs);
-    };
-    const headers: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
-    if (cursor !== undefined) headers['last-event-id'] = cursor;
-    const target =
-      cursor === undefined ? `${url}/stream` : `${url}/stream?since=${encodeURIComponent(cursor)}`;
-    let opened = false;
-    try {
-      const response = await fetchImpl(target, { headers, signal: abort.signal });
-      const type = response.headers.get('content-type') ?? '';
-      if (!response.ok || !type.toLowerCase().startsWith('text/event-stream') || !response.body) {
-        await response.body?.cancel().catch(() => {});
-        throw new RevocationsFetchFailed(`revocation stream answered HTTP ${response.status}`);
-      }
-      opened = true;
-      connected = true;
-      contact();
-      touch();
-      const parser = new SseParser(
-        {
-          onEvent(event) {
-            if (event.event !== 'revocation') return;
-            try {
-              apply(JSON.parse(event.data) as RevocationEntry, event.id);
-            } catch {
-              return; // a malformed event is skipped; the cursor does not move past it
-            }
-            contact();
-          },
-          onComment: contact,
-        },
-        cursor,
-      );
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        touch();
-        parser.push(decoder.decode(chunk, { stream: true }));
+    const { opened, error } = await readRevocationStream({
+      url,
+      headers: baseHeaders,
+      cursor,
+      fetch: fetchImpl,
+      timeoutMs,
+      idleMs,
+      abort,
+      onOpen() {
+        connected = true;
+        contact();
+      },
+      onEntry: apply,
+      onContact: contact,
+      onChunk() {
         store.sweep();
-        if (closed) break;
-      }
-      throw new RevocationsFetchFailed('revocation stream ended');
-    } catch (err) {
-      if (!closed) fail(err);
-      return opened;
-    } finally {
-      clearTimeout(idle);
-      connected = false;
-      streamAbort = undefined;
-      abort.abort();
-    }
+        return closed;
+      },
+    });
+    connected = false;
+    streamAbort = undefined;
+    if (!closed) fail(error);
+    return opened;
   }
 
   function sleep(ms: number): Promise<void> {
