@@ -157,7 +157,12 @@ describe('remote JWKS', () => {
   test('keeps the last good keys while the server is down, and backs off', async () => {
     let t = Date.now();
     issuer.jwksCacheControl = 'max-age=60';
-    const verifier = createRemoteVerifier({ issuer: issuer.url, audience: issuer.audience, now: () => t });
+    const verifier = createRemoteVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      timeoutMs: 300,
+      now: () => t,
+    });
     const sign = createSigner({
       key: issuer.key,
       issuer: issuer.url,
@@ -165,14 +170,19 @@ describe('remote JWKS', () => {
       now: () => t,
     });
     await verifier.ready();
-    for (const mode of ['error', 'reset'] as const) {
+    const modes = [
+      ['error', 'ERR_JWKS_FETCH_FAILED'],
+      ['reset', 'ERR_JWKS_FETCH_FAILED'],
+      ['hang', 'ERR_JWKS_TIMEOUT'],
+    ] as const;
+    for (const [mode, code] of modes) {
       issuer.jwksMode = mode;
       t += 3600_000;
       const start = issuer.counts.jwks;
       for (let i = 0; i < 200; i++) assert.equal(verifier.verify(sign({ sub: 'u' })).payload.sub, 'u');
-      await assert.rejects(verifier.refreshKeys(), { code: 'ERR_JWKS_FETCH_FAILED' });
+      await assert.rejects(verifier.refreshKeys(), { code });
       assert.equal(issuer.counts.jwks - start <= 2, true, 'one background fetch, then backoff');
-      assert.equal(verifier.state().lastError?.code, 'ERR_JWKS_FETCH_FAILED');
+      assert.equal(verifier.state().lastError?.code, code);
       assert.deepEqual(verifier.state().keys, ['k1']);
     }
     issuer.jwksMode = 'up';
