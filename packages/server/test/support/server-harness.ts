@@ -60,6 +60,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 export interface JsonResponse {
   status: number;
   headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies loosely and assert on them
   body: any;
   text: string;
 }
