@@ -29,12 +29,13 @@ describe('tessera main', () => {
   });
 
   test('every command answers --help with its usage, exit 0', async () => {
-    for (const c of commands) {
-      const r = await tessera([...c.name.split(' '), '--help']);
-      assert.equal(r.code, 0, c.name);
+    const results = await Promise.all(commands.map((c) => tessera([...c.name.split(' '), '--help'])));
+    commands.forEach((c, i) => {
+      const r = results[i]!;
+      assert.equal(r.code, 0, `${c.name}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^Usage: tessera ${c.name}`), c.name);
       assert.equal(r.stderr, '', c.name);
-    }
+    });
   });
 
   test('a group answers --help with its subcommands', async () => {
