@@ -3,12 +3,18 @@
 // killed connections, and concurrent instances migrate once. Needs TESSERA_TEST_POSTGRES_URL
 // (scripts/services/postgres.sh) except for the first test; in CI a missing URL fails.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { loadConfig } from '../src/config/index.js';
+import { startServer } from '../src/server.js';
 import { createStores, StorageUnavailableError, type Stores } from '../src/stores/index.js';
 import { advisoryKey } from '../src/stores/sql/postgres.js';
 import { createTempPostgres, isCi, POSTGRES_MISSING, testPostgresUrl } from './support/db-postgres.js';
+import { startDbProxy } from './support/db-proxy.js';
 
 test('an unreachable database gives StorageUnavailableError without leaking the URL', async () => {
   // Port 1 on loopback: nothing listens, the connection is refused at once.
@@ -108,6 +114,60 @@ describe('postgres backend', { skip: !url && !isCi() ? POSTGRES_MISSING : false 
     } finally {
       for (const s of instances) await s.close();
       await fresh.dispose();
+    }
+  });
+
+  test('HTTP: 503 (never 500) while PostgreSQL is unreachable, and recovery after', async () => {
+    const target = new URL(temp.url);
+    const proxy = await startDbProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(temp.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const home = await mkdtemp(join(tmpdir(), 'tessera-pg-http-'));
+    const server = await startServer(
+      loadConfig({
+        TESSERA_DATABASE_URL: viaProxy.toString(),
+        TESSERA_PORT: '0',
+        TESSERA_LOG_LEVEL: 'silent',
+        TESSERA_COOKIE_SECURE: 'false',
+      }),
+      { cwd: home },
+    );
+    const login = () =>
+      fetch(`${server.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'pg-outage@example.com', password: 'correct horse battery staple 7' }),
+      });
+    try {
+      const registered = await fetch(`${server.url}/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'pg-outage@example.com', password: 'correct horse battery staple 7' }),
+      });
+      assert.equal(registered.status, 201);
+      assert.equal((await login()).status, 200);
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+
+      await proxy.cut();
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 503);
+      const down = await login();
+      assert.equal(down.status, 503);
+      const body = (await down.json()) as { error: string };
+      assert.equal(body.error, 'temporarily_unavailable');
+      assert.ok(!JSON.stringify(body).includes('ECONN'));
+
+      await proxy.restore();
+      let status = 0;
+      for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+        status = (await login()).status;
+        if (status !== 200) await sleep(100);
+      }
+      assert.equal(status, 200);
+    } finally {
+      await server.close();
+      await proxy.close();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

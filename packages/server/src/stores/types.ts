@@ -206,6 +206,8 @@ export class DuplicateEmailError extends Error {
  */
 export class StorageUnavailableError extends Error {
   readonly code = 'ERR_STORAGE_UNAVAILABLE';
+  /** Read by the HTTP error handler (like Fastify's own errors): 503 temporarily_unavailable. */
+  readonly statusCode = 503;
   constructor(options?: { cause?: unknown }) {
     super('storage unavailable', options);
     this.name = 'StorageUnavailableError';

@@ -90,9 +90,13 @@ export function openPostgres(
     application_name: 'tessera',
     types,
   });
-  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
-  // process. The next query gets a fresh connection (or StorageUnavailableError).
-  pool.on('error', (err) => opts.onPoolError?.(err));
+  // A client losing its connection emits 'error': on the pool while idle, on the client itself
+  // while checked out (pg-pool removes its listener then). Unhandled, either would crash the
+  // process during a database outage. The query in flight rejects on its own (and becomes
+  // StorageUnavailableError); the broken client is dropped when released.
+  const report = (err: Error) => opts.onPoolError?.(err);
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: withUnavailableMapping(new PostgresDialect({ pool })) });
   return { db, flavor: createPostgresFlavor(), release: () => db.destroy() };
 }

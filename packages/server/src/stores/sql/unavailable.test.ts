@@ -41,5 +41,6 @@ test('StorageUnavailableError has a stable code and a message without detail', (
   });
   assert.equal(err.code, 'ERR_STORAGE_UNAVAILABLE');
   assert.equal(err.message, 'storage unavailable');
+  assert.equal(err.statusCode, 503);
   assert.ok(err.cause instanceof Error);
 });
