@@ -5,6 +5,12 @@ import { CliError, type CommandEntry, EXIT_BAD, EXIT_OK, EXIT_USAGE, type Io } f
 import { commands } from './commands/index.js';
 
 export function createIo(): Io {
+  // A reader that stops early (`tessera ... | head -1`) closes the pipe: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return {
     stdin: process.stdin,
     stdout: process.stdout,
