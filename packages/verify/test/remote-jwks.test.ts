@@ -160,7 +160,7 @@ describe('remote JWKS', () => {
     const verifier = createRemoteVerifier({
       issuer: issuer.url,
       audience: issuer.audience,
-      timeoutMs: 300,
+      timeoutMs: 2000,
       now: () => t,
     });
     const sign = createSigner({
