@@ -19,6 +19,34 @@ export const commands: readonly CommandEntry[] = [
     return (await import('./migrate.js')).migrate;
   }),
   keysGenerate,
+  // keys list|rotate|export, users, clients: the server's database (operations).
+  lazy('keys list', "list the server's signing keys and their rotation states", async () => {
+    return (await import('./keys-admin.js')).keysList;
+  }),
+  lazy('keys rotate', 'emergency rotation: a new key signs from now on', async () => {
+    return (await import('./keys-admin.js')).keysRotate;
+  }),
+  lazy('keys export', 'print the public JWKS (what /.well-known/jwks.json serves)', async () => {
+    return (await import('./keys-admin.js')).keysExport;
+  }),
+  lazy('users create', 'create a user (password from stdin or a file)', async () => {
+    return (await import('./users.js')).usersCreate;
+  }),
+  lazy('users list', 'list users (newest first)', async () => {
+    return (await import('./users.js')).usersList;
+  }),
+  lazy('users set-roles', "replace a user's roles (their live tokens are revoked)", async () => {
+    return (await import('./users.js')).usersSetRoles;
+  }),
+  lazy('users disable', 'disable a user: revoke every session and token (--enable to undo)', async () => {
+    return (await import('./users.js')).usersDisable;
+  }),
+  lazy('clients create', 'create an OAuth client (its secret is shown once)', async () => {
+    return (await import('./clients.js')).clientsCreate;
+  }),
+  lazy('clients list', 'list OAuth clients (never their secrets)', async () => {
+    return (await import('./clients.js')).clientsList;
+  }),
   tokenDecode,
   tokenSign,
   tokenVerify,

@@ -1,0 +1,99 @@
+// `tessera keys list|rotate|export`: the server's stored keyring in the configured database.
+// `keys generate` (a standalone key file) is in keys-generate.ts.
+import { type Command, EXIT_OK, UsageError } from '../command.js';
+import { onePositional, parseOptions } from '../lib/args.js';
+import { withServerContext } from './users.js';
+
+const DB_OPTION = { 'database-url': { type: 'string' } } as const;
+const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+export const keysList: Command = {
+  name: 'keys list',
+  summary: "list the server's signing keys and their rotation states",
+  usage: `Usage: tessera keys list [--database-url URL] [--json]
+
+Lists the keys of the configured database: kid, algorithm, state (next, active, retiring,
+retired) and when each state began. Never prints private material.
+
+Options:
+  --json   print {"keys": [{kid, alg, state, created_at, activated_at, retiring_at, retired_at}]}`,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, ...DB_OPTION });
+    onePositional(positionals, 'argument', 0);
+    return withServerContext(io, values['database-url'], async (ctx) => {
+      const keys = await ctx.services.keys.list();
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            keys: keys.map((k) => ({
+              kid: k.kid,
+              alg: k.alg,
+              state: k.state,
+              created_at: k.createdAt,
+              activated_at: k.activatedAt,
+              retiring_at: k.retiringAt,
+              retired_at: k.retiredAt,
+            })),
+          }),
+        );
+      } else {
+        for (const k of keys) {
+          io.out(
+            `${k.kid}  ${k.alg}  ${k.state.padEnd(8)}  created ${iso(k.createdAt)}  active ${iso(k.activatedAt)}  retiring ${iso(k.retiringAt)}`,
+          );
+        }
+      }
+      return EXIT_OK;
+    });
+  },
+};
+
+export const keysRotate: Command = {
+  name: 'keys rotate',
+  summary: 'emergency rotation: a new key signs from now on',
+  usage: `Usage: tessera keys rotate [--database-url URL] [--json]
+
+Makes a new active key now; the previous one stays published as retiring until every token it
+signed has expired. Running servers pick the new key up within a few seconds (they re-read the
+keyring every 2 s). Safe to run while servers rotate on schedule: the rotation lock makes one key.
+
+Options:
+  --json   print {"kid": NEW, "previous": OLD}`,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, ...DB_OPTION });
+    onePositional(positionals, 'argument', 0);
+    return withServerContext(io, values['database-url'], async (ctx) => {
+      const before = (await ctx.services.keys.list()).find((k) => k.state === 'active')?.kid ?? null;
+      let kid: string;
+      try {
+        kid = await ctx.services.keys.rotateNow('cli');
+      } catch (err) {
+        // HS algorithms have no keyring: the secret is the key.
+        throw new UsageError((err as Error).message, { cause: err });
+      }
+      if (values.json) io.out(JSON.stringify({ kid, previous: before }));
+      else io.out(`rotated: ${kid} signs now${before ? `; ${before} is retiring` : ''}`);
+      return EXIT_OK;
+    });
+  },
+};
+
+export const keysExport: Command = {
+  name: 'keys export',
+  summary: 'print the public JWKS (what /.well-known/jwks.json serves)',
+  usage: `Usage: tessera keys export [--database-url URL]
+
+Prints the public JWK Set of the configured database (next, active and retiring keys), e.g. to
+give a verifier that cannot reach the server a static key file. Never prints private keys.
+
+Example:
+  tessera keys export > jwks.json`,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, ...DB_OPTION });
+    onePositional(positionals, 'argument', 0);
+    return withServerContext(io, values['database-url'], async (ctx) => {
+      io.out(JSON.stringify(ctx.services.keys.jwks(), null, 2));
+      return EXIT_OK;
+    });
+  },
+};
