@@ -19,6 +19,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
     const ipLimit = await limits.refreshIp(request.ip);
     if (!ipLimit.allowed) {
       metrics.rateLimited('refresh_ip');
+      await ctx.services.audit.record('rate_limited', { ip: request.ip, details: { limit: 'refresh_ip' } });
       throw rateLimited(ipLimit);
     }
     const presented = presentedRefreshToken(ctx, request, body.refresh_token);
