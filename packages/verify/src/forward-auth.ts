@@ -5,11 +5,15 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AuthInfo } from './auth-info.js';
 import {
   type AccessRules,
+  type AuthOptions,
+  type AuthOutcome,
+  authenticateAsync,
   authenticateSync,
   type FailureInfo,
   invalidToken,
   type TokenVerifier,
 } from './authenticate.js';
+import type { RequestParts } from './extract.js';
 
 export interface ForwardAuthOptions extends AccessRules {
   /** Also read the token from this cookie (for browser traffic through the gateway). */
@@ -57,27 +61,37 @@ export function identityHeaders(auth: AuthInfo): Record<string, string> | undefi
   return out;
 }
 
-/** Sync and pure apart from the verifier: decides one forward-auth request from its headers. */
-export function authorizeRequest(
-  headers: HeaderSource,
-  verifier: TokenVerifier,
-  options: ForwardAuthOptions = {},
-): ForwardAuthResult {
+interface Prepared {
+  parts: RequestParts;
+  auth: AuthOptions;
+  uri: string | undefined;
+}
+
+function prepare(headers: HeaderSource, options: ForwardAuthOptions): Prepared {
   const uri = first(header(headers, 'x-original-uri')) ?? first(header(headers, 'x-forwarded-uri'));
   const onError = options.onError;
-  const outcome = authenticateSync(
-    { authorization: header(headers, 'authorization'), cookie: header(headers, 'cookie'), url: undefined },
-    verifier,
-    {
-      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
-      ...(options.realm === undefined ? {} : { realm: options.realm }),
-      ...(options.requireRoles === undefined ? {} : { requireRoles: options.requireRoles }),
-      ...(options.requireScopes === undefined ? {} : { requireScopes: options.requireScopes }),
-      ...(onError === undefined
-        ? {}
-        : { onError: (err: unknown, info: FailureInfo) => onError(err, { ...info, uri }) }),
-    },
-  );
+  const auth: AuthOptions = {
+    ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+    ...(options.realm === undefined ? {} : { realm: options.realm }),
+    ...(options.requireRoles === undefined ? {} : { requireRoles: options.requireRoles }),
+    ...(options.requireScopes === undefined ? {} : { requireScopes: options.requireScopes }),
+    ...(onError === undefined
+      ? {}
+      : { onError: (err: unknown, info: FailureInfo) => onError(err, { ...info, uri }) }),
+  };
+  const parts = {
+    authorization: header(headers, 'authorization'),
+    cookie: header(headers, 'cookie'),
+    url: undefined,
+  };
+  return { parts, auth, uri };
+}
+
+function conclude(
+  outcome: AuthOutcome,
+  options: ForwardAuthOptions,
+  uri: string | undefined,
+): ForwardAuthResult {
   if (!outcome.ok) {
     const { status, headers: h, body } = outcome.denial;
     return { status, headers: h, body, auth: undefined };
@@ -86,7 +100,7 @@ export function authorizeRequest(
   const identity = identityHeaders(auth);
   if (!identity) {
     const denial = invalidToken(options.realm);
-    onError?.(new Error('claim not forwardable in a header'), {
+    options.onError?.(new Error('claim not forwardable in a header'), {
       status: 401,
       code: 'ERR_FORWARD_UNSAFE_CLAIM',
       uri,
@@ -94,6 +108,29 @@ export function authorizeRequest(
     return { status: 401, headers: denial.headers, body: denial.body, auth: undefined };
   }
   return { status: 200, headers: identity, body: undefined, auth };
+}
+
+/**
+ * Sync and pure apart from the verifier: decides one forward-auth request from its headers. A
+ * RemoteVerifier must be ready (else 503); `verifier` may also be a plain core verifier function.
+ */
+export function authorizeRequest(
+  headers: HeaderSource,
+  verifier: TokenVerifier,
+  options: ForwardAuthOptions = {},
+): ForwardAuthResult {
+  const { parts, auth, uri } = prepare(headers, options);
+  return conclude(authenticateSync(parts, verifier, auth), options, uri);
+}
+
+/** The same, but waits for a RemoteVerifier's first key set and refetches once for an unknown kid. */
+export async function authorizeRequestAsync(
+  headers: HeaderSource,
+  verifier: TokenVerifier,
+  options: ForwardAuthOptions = {},
+): Promise<ForwardAuthResult> {
+  const { parts, auth, uri } = prepare(headers, options);
+  return conclude(await authenticateAsync(parts, verifier, auth), options, uri);
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -106,19 +143,23 @@ export function createForwardAuthHandler(
   options: ForwardAuthOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return function forwardAuth(req, res) {
-    const result = authorizeRequest(req.headers, verifier, options);
-    const headers: Record<string, string> = { ...result.headers, 'cache-control': 'no-store' };
-    if (result.body === undefined) {
-      res.writeHead(200, { ...headers, 'content-length': '0' });
-      res.end();
-      return;
-    }
-    const body = JSON.stringify(result.body);
-    res.writeHead(result.status, {
-      ...headers,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(body)),
-    });
-    res.end(body);
+    // authorizeRequestAsync never rejects: every failure is already a 401/403/503 result.
+    void authorizeRequestAsync(req.headers, verifier, options).then((result) => send(res, result));
   };
+}
+
+function send(res: ServerResponse, result: ForwardAuthResult): void {
+  const headers: Record<string, string> = { ...result.headers, 'cache-control': 'no-store' };
+  if (result.body === undefined) {
+    res.writeHead(200, { ...headers, 'content-length': '0' });
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
 }

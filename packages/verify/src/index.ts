@@ -54,6 +54,7 @@ export {
 } from './extract.js';
 export {
   authorizeRequest,
+  authorizeRequestAsync,
   createForwardAuthHandler,
   type ForwardAuthOptions,
   type ForwardAuthResult,

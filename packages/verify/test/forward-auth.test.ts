@@ -119,6 +119,21 @@ describe('forward auth', () => {
     }
   });
 
+  test('the node handler waits for the first key set instead of answering 503', async () => {
+    const fresh = createRemoteVerifier({ issuer: issuer.url, audience: issuer.audience });
+    const sync = authorizeRequest({ authorization: `Bearer ${issuer.sign({ sub: 'early' })}` }, fresh);
+    assert.equal(sync.status, 503, 'the sync function cannot wait');
+    const server = createServer(createForwardAuthHandler(fresh));
+    const url = await listen(server);
+    try {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${issuer.sign({ sub: 'early' })}` } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-auth-subject'), 'early');
+    } finally {
+      await close(server);
+    }
+  });
+
   test('Fastify route helper', async () => {
     const app = Fastify();
     app.get('/authz', fastifyForwardAuth(verifier, { requireRoles: ['user'] }));

@@ -13,7 +13,7 @@ import {
   missingToken,
   type TokenVerifier,
 } from '../authenticate.js';
-import { authorizeRequest, type ForwardAuthOptions } from '../forward-auth.js';
+import { authorizeRequestAsync, type ForwardAuthOptions } from '../forward-auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,7 +80,7 @@ export function fastifyRequireScopes(...scopes: string[]) {
 /** A route handler for forward-auth (`app.get('/authz', fastifyForwardAuth(verifier))`). */
 export function fastifyForwardAuth(verifier: TokenVerifier, options: ForwardAuthOptions = {}) {
   return async function forwardAuth(request: FastifyRequest, reply: FastifyReply) {
-    const result = authorizeRequest(request.headers, verifier, options);
+    const result = await authorizeRequestAsync(request.headers, verifier, options);
     reply.code(result.status).headers({ ...result.headers, 'cache-control': 'no-store' });
     return reply.send(result.body ?? '');
   };
