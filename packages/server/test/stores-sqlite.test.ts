@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { createStores, type Stores } from '../src/stores/index.js';
@@ -191,5 +192,72 @@ describe('sqlite backend', () => {
     assert.equal(statuses.filter((s) => s === 'rotated').length, 1);
     assert.equal(statuses.filter((s) => s === 'spent').length, 49);
     assert.equal(await other.exited, 0);
+  });
+
+  test("a crashed holder's lock frees itself when its lease runs out", async () => {
+    const other = startChild({ DB_URL: temp.url, DB_CHILD: 'lock', DB_LEASE_MS: '500' });
+    assert.equal((await other.next()).step, 'locked');
+    assert.equal(await stores.keys.withRotationLock(async () => 'mine', { wait: false }), undefined);
+    other.child.kill('SIGKILL');
+    await other.exited;
+    assert.equal(other.child.signalCode, 'SIGKILL');
+    // Nobody releases it: waiting succeeds once the 500 ms lease has run out.
+    assert.equal(await stores.keys.withRotationLock(async () => 'recovered'), 'recovered');
+  });
+
+  test('a long section keeps its lock past the lease (renewal)', async () => {
+    const holder = await createStores({ databaseUrl: temp.url, sqlite: { lockLeaseMs: 1_000 } });
+    try {
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const section = holder.keys.withRotationLock(async () => {
+        entered();
+        await sleep(3_000);
+        return 'done';
+      });
+      await inside;
+      await sleep(2_500); // well past the 1 s lease: only renewal keeps it
+      assert.equal(await stores.keys.withRotationLock(async () => 'stolen', { wait: false }), undefined);
+      assert.equal(await section, 'done');
+      assert.equal(await stores.keys.withRotationLock(async () => 'free', { wait: false }), 'free');
+    } finally {
+      await holder.close();
+    }
+  });
+
+  test('every lookup the stores make is served by an index', async () => {
+    const raw = new BetterSqlite3(temp.path, { readonly: true });
+    try {
+      // (`audit since` alone is a reverse rowid scan stopped by LIMIT: rows are appended in time order.)
+      const lookups = {
+        'sessions of a user':
+          'select * from sessions where user_id = ? and revoked_at is null and expires_at > ? order by created_at desc',
+        'user by email': 'select * from users where email = ?',
+        'users page': 'select * from users order by created_at desc, id desc limit 10',
+        'tokens of a family': 'delete from refresh_tokens where session_id = ?',
+        'expired tokens': 'delete from refresh_tokens where expires_at <= ?',
+        'token by hash': 'select * from refresh_tokens where hash = ?',
+        'audit by sub': 'select * from audit_events where sub = ? order by id desc limit 10',
+        'audit by event': 'select * from audit_events where event = ? order by id desc limit 10',
+        'revocations since': 'select * from revocations where id > ? and exp > ? order by id limit 10',
+        'expired revocations': 'delete from revocations where exp <= ? and id < ?',
+      };
+      for (const [name, query] of Object.entries(lookups)) {
+        const params = Array.from(query.matchAll(/\?/g), () => 1);
+        const plan = (raw.prepare(`explain query plan ${query}`).all(...params) as Array<{ detail: string }>)
+          .map((row) => row.detail)
+          .join('; ');
+        assert.match(
+          plan,
+          /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
+          `${name}: ${plan}`,
+        );
+        assert.doesNotMatch(plan, /^SCAN \w+$|; SCAN \w+(;|$)/, `${name}: ${plan}`);
+      }
+    } finally {
+      raw.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { createSqlStores } from './sql/create-sql-stores.js';
 import { openPostgres, type PostgresOptions } from './sql/postgres.js';
-import { openSqlite } from './sql/sqlite.js';
+import { openSqlite, type SqliteOptions } from './sql/sqlite.js';
 import type { Stores } from './types.js';
 
 /** The subset of a pino logger the stores use. */
@@ -17,12 +17,14 @@ export interface CreateStoresOptions {
   logger?: StoreLogger;
   /** PostgreSQL pool settings (ignored for SQLite). */
   postgres?: Omit<PostgresOptions, 'onPoolError'>;
+  /** SQLite settings (ignored for PostgreSQL). */
+  sqlite?: SqliteOptions;
 }
 
 export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
   const target = parseDatabaseUrl(opts.databaseUrl);
   if (target.kind === 'sqlite') {
-    const { db, flavor, release } = openSqlite(target.path);
+    const { db, flavor, release } = openSqlite(target.path, opts.sqlite);
     if (target.path === ':memory:') {
       opts.logger?.warn({ database: 'sqlite::memory:' }, 'in-memory database: everything is lost on exit');
     }
@@ -40,6 +42,7 @@ export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
 export type { DatabaseTarget } from './database-url.js';
 export { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 export type { PostgresOptions } from './sql/postgres.js';
+export type { SqliteOptions } from './sql/sqlite.js';
 export { isUnavailableError } from './sql/unavailable.js';
 export type {
   AuditRecord,

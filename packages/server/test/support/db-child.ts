@@ -1,12 +1,16 @@
 // A second process on the same database, for the multi-process tests (stores-sqlite.test.ts).
 // Driven by environment variables; prints one JSON line per step on stdout.
-//   DB_URL     the database
+//   DB_URL     the database; DB_LEASE_MS: the SQLite rotation-lock lease
 //   DB_CHILD   'lock': hold the rotation lock until a line arrives on stdin
 //              'consume': consume REFRESH_HASH CONSUME_COUNT times at once, print the statuses
 import { randomBytes } from 'node:crypto';
 import { createStores } from '../../src/stores/index.js';
 
-const stores = await createStores({ databaseUrl: process.env.DB_URL ?? '' });
+const lease = process.env.DB_LEASE_MS;
+const stores = await createStores({
+  databaseUrl: process.env.DB_URL ?? '',
+  ...(lease ? { sqlite: { lockLeaseMs: Number(lease) } } : {}),
+});
 await stores.migrate();
 const say = (obj: object) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 // One line from the parent; then stdin is let go so it no longer keeps this process alive.

@@ -24,18 +24,26 @@ function openDatabase(path: string): BetterSqlite3.Database {
   return database;
 }
 
-export const sqliteFlavor: SqlFlavor = {
-  kind: 'sqlite',
-  bool: (value) => (value ? 1 : 0),
-  isUniqueViolation(err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-  },
-  withLock: (db, name, fn, wait) => withLeaseLock(db, name, fn, wait),
-  // One connection per Stores already serialises inserts; across processes SQLite's single
-  // writer does, and AUTOINCREMENT hands out ids in commit order.
-  serializeRevocations: async () => {},
-};
+export interface SqliteOptions {
+  /** Lease of the rotation lock, ms (default 30 000): how long a crashed holder blocks others. */
+  lockLeaseMs?: number;
+}
+
+export function createSqliteFlavor(opts: SqliteOptions = {}): SqlFlavor {
+  return {
+    kind: 'sqlite',
+    bool: (value) => (value ? 1 : 0),
+    isUniqueViolation(err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    withLock: (db, name, fn, wait) =>
+      withLeaseLock(db, name, fn, wait, opts.lockLeaseMs === undefined ? {} : { leaseMs: opts.lockLeaseMs }),
+    // One connection per file per process already serialises inserts; across processes SQLite's
+    // single writer does, and AUTOINCREMENT hands out ids in commit order.
+    serializeRevocations: async () => {},
+  };
+}
 
 interface SharedDatabase {
   db: Kysely<Database>;
@@ -48,7 +56,10 @@ interface SharedDatabase {
 // Kysely instance lets its connection mutex serialise the transactions instead.
 const shared = new Map<string, SharedDatabase>();
 
-export function openSqlite(path: string): {
+export function openSqlite(
+  path: string,
+  opts: SqliteOptions = {},
+): {
   db: Kysely<Database>;
   flavor: SqlFlavor;
   release(): Promise<void>;
@@ -68,7 +79,7 @@ export function openSqlite(path: string): {
   let released = false;
   return {
     db: current.db,
-    flavor: sqliteFlavor,
+    flavor: createSqliteFlavor(opts),
     async release() {
       if (released) return;
       released = true;
