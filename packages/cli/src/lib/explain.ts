@@ -2,7 +2,7 @@
 // own (structure, alg, header, kid, signature, exp, nbf, iat, iss, aud) so the user sees all that
 // is wrong at once, in words. The verdict is core's createVerifier, so explain and verify agree.
 import { type Alg, createVerifier, decodeToken, type KeySet, type TesseraKey } from '@tessera/core';
-import { describeDate, isoDate, relative } from './time.js';
+import { checkAudience, checkExp, checkIssuer, checkNotBefore } from './explain-claims.js';
 import { tesseraCode } from './token-result.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'info' | 'skip';
@@ -30,7 +30,6 @@ export interface ExplainInput {
 
 const CHECKS = ['structure', 'alg', 'header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud'];
 const pass = (name: string, message: string): Check => ({ name, status: 'pass', message });
-const info = (name: string, message: string): Check => ({ name, status: 'info', message });
 const fail = (name: string, code: string, message: string): Check => ({
   name,
   status: 'fail',
@@ -196,61 +195,4 @@ function checkSignature(token: string, key: TesseraKey | undefined): Check {
     }
   }
   return pass('signature', `signature is valid (${key.alg}, kid ${key.kid})`);
-}
-
-const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function checkExp(exp: unknown, now: number, tol: number): Check {
-  if (exp === undefined) return fail('exp', 'ERR_JWT_CLAIM_INVALID', 'no exp claim, and one is required');
-  if (!isNumericDate(exp)) return fail('exp', 'ERR_JWT_CLAIM_INVALID', 'exp is not a number');
-  if (now >= exp + tol)
-    return fail('exp', 'ERR_JWT_EXPIRED', `expired ${relative(exp, now)} at ${isoDate(exp)}`);
-  if (now >= exp)
-    return pass(
-      'exp',
-      `expired ${relative(exp, now)} at ${isoDate(exp)}, within the ${tol} s clock tolerance`,
-    );
-  return pass('exp', `expires ${relative(exp, now)} at ${isoDate(exp)}`);
-}
-
-function checkNotBefore(name: 'nbf' | 'iat', value: unknown, now: number, tol: number): Check {
-  if (value === undefined) return info(name, `no ${name} claim (not required)`);
-  if (!isNumericDate(value)) return fail(name, 'ERR_JWT_CLAIM_INVALID', `${name} is not a number`);
-  if (value > now + tol) {
-    const what = name === 'nbf' ? 'not valid until' : 'issued in the future, at';
-    return fail(name, 'ERR_JWT_NOT_YET_VALID', `${what} ${describeDate(value, now)}`);
-  }
-  return pass(name, `${name === 'nbf' ? 'valid since' : 'issued'} ${describeDate(value, now)}`);
-}
-
-function checkIssuer(iss: unknown, expected: string | undefined): Check {
-  if (expected === undefined) {
-    return info(
-      'iss',
-      iss === undefined
-        ? 'no iss claim (not checked: no --iss)'
-        : `issuer is ${JSON.stringify(iss)} (not checked: no --iss)`,
-    );
-  }
-  if (iss === undefined) return fail('iss', 'ERR_JWT_CLAIM_INVALID', `no iss claim, expected ${expected}`);
-  if (iss !== expected)
-    return fail('iss', 'ERR_JWT_CLAIM_INVALID', `issuer was ${String(iss)}, expected ${expected}`);
-  return pass('iss', `issuer is ${expected}, as expected`);
-}
-
-function checkAudience(aud: unknown, expected: string | undefined): Check {
-  const shown = Array.isArray(aud) ? aud.map(String).join(', ') : String(aud);
-  if (expected === undefined) {
-    return info(
-      'aud',
-      aud === undefined
-        ? 'no aud claim (not checked: no --aud)'
-        : `audience is ${shown} (not checked: no --aud)`,
-    );
-  }
-  if (aud === undefined) return fail('aud', 'ERR_JWT_CLAIM_INVALID', `no aud claim, expected ${expected}`);
-  const list = Array.isArray(aud) ? aud : [aud];
-  if (!list.includes(expected))
-    return fail('aud', 'ERR_JWT_CLAIM_INVALID', `audience was ${shown}, expected ${expected}`);
-  return pass('aud', `audience ${shown} contains ${expected}`);
 }
