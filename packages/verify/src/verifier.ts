@@ -160,8 +160,14 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
     });
   }
 
+  // Start fetching keys now, so a service that only ever calls the sync verify() gets them.
+  jwks.ensureLoaded().catch(() => {});
+
   function check(token: string): VerifiedToken {
-    if (current === undefined) throw new JwksNotReady();
+    if (current === undefined) {
+      jwks.ensureLoaded().catch(() => {}); // retried in the background, within the failure backoff
+      throw new JwksNotReady();
+    }
     if (feed && onStale === 'fail-closed' && feed.isStale()) throw new RevocationsStale();
     jwks.refreshIfExpired();
     let result: VerifiedToken;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createSigner, generateKey } from '@tessera/core';
 import { createRemoteJwks, createRemoteVerifier } from '../src/index.js';
-import { startIssuer, type TestIssuer } from './helpers/issuer.js';
+import { startIssuer, type TestIssuer, waitFor } from './helpers/issuer.js';
 
 function withKid(token: string, kid: string): string {
   const [, payload, sig] = token.split('.');
@@ -31,6 +31,12 @@ describe('remote JWKS', () => {
     assert.equal(payload.sub, 'u1');
     assert.deepEqual(verifier.state().keys, ['k1']);
     assert.equal(verifier.state().lastError, undefined);
+  });
+
+  test('keys are fetched from construction, so sync-only callers need not call ready()', async () => {
+    const verifier = createRemoteVerifier({ issuer: issuer.url, audience: issuer.audience });
+    await waitFor(() => verifier.isReady, 5000);
+    assert.equal(verifier.verify(issuer.sign({ sub: 'eager' })).payload.sub, 'eager');
   });
 
   test('verifyAsync waits for the first fetch', async () => {
