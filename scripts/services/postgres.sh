@@ -2,8 +2,11 @@
 # Starts a throwaway PostgreSQL for the tests on 127.0.0.1 and prints the URL to use as
 # TESSERA_TEST_POSTGRES_URL (the only line on stdout; progress goes to stderr).
 # Idempotent: installs PostgreSQL (Debian apt) if missing, creates the cluster once, starts it if
-# it is not running, creates the database if absent. Usage in CI:
-#   export TESSERA_TEST_POSTGRES_URL="$(scripts/services/postgres.sh)"
+# it is not running, creates the database if absent. Usage in CI (a plain assignment, so that
+# `set -e` sees a failure; `export X="$(...)"` would hide it):
+#   TESSERA_TEST_POSTGRES_URL="$(scripts/services/postgres.sh)"
+#   export TESSERA_TEST_POSTGRES_URL
+# Stop it: su postgres -c "pg_ctl -D /tmp/tessera-pg/data stop" (or as yourself when not root).
 # Settings: TESSERA_PG_DIR (data directory, default /tmp/tessera-pg), TESSERA_PG_PORT (default 54329).
 set -euo pipefail
 
