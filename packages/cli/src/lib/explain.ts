@@ -148,7 +148,8 @@ function checkKid(
       const msg = `kid ${kid} is a ${key.alg} key, but the token says ${String(header.alg)}`;
       return { check: fail('kid', 'ERR_JOSE_ALG_NOT_ALLOWED', msg), key };
     }
-    return { check: pass('kid', `signed by kid ${kid}, which the key set has (${key.alg})`), key };
+    const where = 'list' in keys ? 'which the key set has' : 'checked with the one key given';
+    return { check: pass('kid', `signed by kid ${kid}, ${where} (${key.alg})`), key };
   }
   const candidates = all.filter((k) => k.alg === header.alg);
   if (candidates.length === 1) {
