@@ -12,6 +12,7 @@ import {
   createVerifier,
   decodeToken,
   type ErrorCode,
+  importJwks,
   importKey,
   isTesseraError,
   type KeySet,
@@ -174,6 +175,7 @@ describe('key confusion: the public key used as an HMAC secret', () => {
     'SPKI DER bytes': rsa.publicKey.export({ type: 'spki', format: 'der' }),
     'PKCS#1 DER bytes': rsa.publicKey.export({ type: 'pkcs1', format: 'der' }),
     'JWK JSON text': JSON.stringify(rsa.publicKey.export({ format: 'jwk' })),
+    'oct JWK whose k is the public PEM': { kty: 'oct', k: b64u(publicPem(rsa)) },
     'public KeyObject': rsa.publicKey,
     'private KeyObject': rsa.privateKey,
     'private PEM string': rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -1168,5 +1170,98 @@ describe('random garbage and random mutations only ever raise a TesseraError', (
       }),
       { numRuns: 1000, seed: 11 },
     );
+  });
+});
+
+describe('JWKS import cannot be steered into key confusion', () => {
+  const rsa = rawPair('RS256');
+  const pem = publicPem(rsa);
+  const jwk = rsa.publicKey.export({ format: 'jwk' });
+  const algorithms: Alg[] = ['RS256', 'HS256'];
+  const hmacToken = (kid: string, secret: string | Buffer) =>
+    forge({ header: { alg: 'HS256', typ: 'at+jwt', kid }, payload: claims(), key: secret });
+
+  test('an RSA JWK labelled alg: HS256 is skipped, so HMAC tokens under its kid find no key', () => {
+    const set = importJwks({ keys: [{ ...jwk, kid: 'r1', alg: 'HS256' }] }, { algorithms });
+    assert.equal(set.get('r1'), undefined);
+    const verify = createVerifier({ keys: set, algorithms, issuer: ISS, audience: AUD, now: fixedNow });
+    for (const secret of [pem, JSON.stringify(jwk), Buffer.from(jwk.n!, 'base64url')]) {
+      expectReject(verify, hmacToken('r1', secret), NO_KEY);
+    }
+  });
+  test('an RSA JWK without alg is bound to the RSA algorithm, never to HS256', () => {
+    const set = importJwks({ keys: [{ ...jwk, kid: 'r2' }] }, { algorithms });
+    assert.equal(set.get('r2')?.alg, 'RS256');
+    const verify = createVerifier({ keys: set, algorithms, issuer: ISS, audience: AUD, now: fixedNow });
+    expectReject(verify, hmacToken('r2', pem), ALG_NOT_ALLOWED);
+  });
+  test('an oct JWK whose k is the RSA public key PEM is refused (README: never from PEM text)', () => {
+    const set = importJwks({ keys: [{ kty: 'oct', k: b64u(pem), kid: 'o1', alg: 'HS256' }] }, { algorithms });
+    assert.equal(set.get('o1'), undefined);
+  });
+  test('private members in a JWKS are dropped: the key is public', () => {
+    const priv = rsa.privateKey.export({ format: 'jwk' });
+    const set = importJwks({ keys: [{ ...priv, kid: 'p1', alg: 'RS256' }] }, { algorithms });
+    assert.equal(set.get('p1')?.kind, 'public');
+  });
+});
+
+describe('a key replaced under the same kid (caller-managed KeySet)', () => {
+  test('a cached token is re-verified against the new key; the old key no longer counts', () => {
+    const legit = legitKey('ES256');
+    const evil = rawPair('ES256', 'evil');
+    const evilKey = importKey(evil.publicKey, { alg: 'ES256', kid: legit.kid });
+    let current: TesseraKey = legit.key;
+    const keys: KeySet = {
+      get: (kid) => (kid === current.kid ? current : undefined),
+      size: 1,
+      list: () => [current],
+    };
+    const verify = createVerifier({
+      keys,
+      algorithms: ['ES256'],
+      issuer: ISS,
+      audience: AUD,
+      cache: { max: 10 },
+      now: fixedNow,
+    });
+    const token = honest('ES256', { jti: 'swap-1' });
+    assert.equal(verify(token).payload.jti, 'swap-1');
+    assert.equal(verify(token).payload.jti, 'swap-1');
+    current = evilKey;
+    expectReject(verify, token, BAD_SIG);
+    const evilToken = forge({
+      header: { alg: 'ES256', typ: 'at+jwt', kid: legit.kid },
+      payload: claims({ jti: 'swap-2' }),
+      key: evil.privateKey,
+    });
+    assert.equal(verify(evilToken).payload.jti, 'swap-2'); // the set is the authority
+    current = legit.key;
+    expectReject(verify, evilToken, BAD_SIG);
+  });
+});
+
+describe('__proto__ in the header or payload pollutes nothing', () => {
+  const verify = verifierFor(['HS256']);
+  test('payload "__proto__" stays an own property, grants nothing', () => {
+    const raw = rawClaims('"__proto__":{"admin":true,"roles":["admin"]}');
+    const { payload } = verify(hsForge(hsHeader(), raw));
+    assert.equal(payload.admin, undefined);
+    assert.equal(payload.roles, undefined);
+    assert.ok(Object.hasOwn(payload, '__proto__'));
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+  test('header "__proto__" cannot supply crit, alg or kid', () => {
+    const withCrit = `{"alg":"HS256","kid":"${hs().kid}","__proto__":{"crit":["x"],"b64":false}}`;
+    assert.equal(verify(hsForge(withCrit, claims())).header.crit, undefined);
+    const noAlg = `{"kid":"${hs().kid}","__proto__":{"alg":"HS256"}}`;
+    expectReject(verify, hsForge(noAlg, claims()), HEADER_INVALID);
+    const noKid = `{"alg":"HS256","__proto__":{"kid":"${hs().kid}"}}`;
+    const several = createVerifier({
+      keys: createKeySet([hs().key, legitKey('HS256', 'second').key]),
+      algorithms: ['HS256'],
+      now: fixedNow,
+    });
+    expectReject(several, hsForge(noKid, claims()), NO_KEY);
   });
 });
