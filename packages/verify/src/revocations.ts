@@ -92,9 +92,10 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   }
 
   function apply(entry: RevocationEntry, id?: string): void {
+    if (entry === null || typeof entry !== 'object') return;
     if (store.add(entry)) options.onEntry?.(entry);
     const next = id ?? entry.cursor;
-    if (next !== undefined && (cursor === undefined || compareCursor(next, cursor) > 0)) cursor = next;
+    if (typeof next === 'string' && (cursor === undefined || compareCursor(next, cursor) > 0)) cursor = next;
   }
 
   /** One GET; returns how many entries came back. */

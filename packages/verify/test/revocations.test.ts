@@ -1,7 +1,10 @@
 // The revocation feed against a real local server: snapshot, SSE delivery within 1 s, reconnect with
 // Last-Event-ID, polling fallback, staleness (fail closed / fail open), client authentication.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { createSigner } from '@tessera/core';
 import { createRemoteVerifier, type RemoteVerifier, type RemoteVerifierOptions } from '../src/index.js';
 import { startIssuer, type TestIssuer, waitFor } from './helpers/issuer.js';
 
@@ -184,6 +187,45 @@ describe('revocation feed', () => {
       assert.equal(verifier.verify(good).payload.sub, 'g');
     }
     assert.equal(issuer.counts.feed, polls, 'no polling while the stream is up');
+  });
+
+  test('malformed feed entries are skipped; the good ones apply', async () => {
+    const odd = createServer((req, res) => {
+      res.writeHead(req.url?.startsWith('/v1/revocations/stream') ? 404 : 200, {
+        'content-type': 'application/json',
+      });
+      res.end(
+        JSON.stringify({
+          cursor: '5',
+          revocations: [
+            null,
+            42,
+            'x',
+            { type: 'bogus', value: 'v', exp: nowSec() + 900 },
+            { type: 'jti', value: 'good', exp: nowSec() + 900, cursor: '5' },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}/v1/revocations`;
+      const verifier = make({ url });
+      await verifier.ready();
+      assert.equal(verifier.state().revocations?.entries, 1);
+      assert.equal(verifier.state().revocations?.cursor, '5');
+      const jtiToken = createSigner({ key: issuer.key, issuer: issuer.url, audience: issuer.audience })(
+        { sub: 'x' },
+        { jti: 'good' },
+      );
+      assert.equal(
+        code(() => verifier.verify(jtiToken)),
+        'ERR_JWT_REVOKED',
+      );
+    } finally {
+      odd.closeAllConnections();
+      await new Promise((r) => odd.close(r));
+    }
   });
 
   test('wrong client credentials: ready() rejects and the feed reports the error', async () => {
