@@ -1,7 +1,7 @@
 // The attacker's side: every token here is crafted by hand (node:crypto, Buffer base64url) and must be
 // rejected by createVerifier with its documented `code`. Each describe block is one attack family.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { constants, sign as cryptoSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
@@ -319,6 +319,48 @@ describe('signature forgery', () => {
       });
     }
   }
+  test('EdDSA: non-canonical S (S + L, the same point equation) is refused', () => {
+    const token = honest('EdDSA', { jti: 'ed-malleable' });
+    assert.equal(verify(token).payload.jti, 'ed-malleable');
+    const sig = signatureOf(token);
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const sLe = sig.subarray(32);
+    const s = BigInt(`0x${Buffer.from(sLe).reverse().toString('hex')}`);
+    const bumped = Buffer.from((s + L).toString(16).padStart(64, '0'), 'hex').reverse();
+    expectReject(verify, withSignature(token, Buffer.concat([sig.subarray(0, 32), bumped])), BAD_SIG);
+  });
+  test('PS256: salt lengths other than the hash length are refused (RFC 7518 3.5)', () => {
+    const { pair, kid } = legitKey('PS256');
+    const headerSeg = segment({ alg: 'PS256', typ: 'at+jwt', kid });
+    const payloadSeg = segment(claims());
+    for (const saltLength of [0, 20, 64, constants.RSA_PSS_SALTLEN_MAX_SIGN]) {
+      const sig = cryptoSign('sha256', Buffer.from(`${headerSeg}.${payloadSeg}`), {
+        key: pair.privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength,
+      });
+      expectReject(verify, `${headerSeg}.${payloadSeg}.${b64u(sig)}`, BAD_SIG);
+    }
+    assert.equal(verify(honest('PS256')).header.alg, 'PS256');
+  });
+  test('RS256 signature made with the right key but PSS padding, and PS256 with PKCS#1 v1.5', () => {
+    const rs = legitKey('RS256');
+    const ps = legitKey('PS256');
+    const asPss = forge({
+      header: { alg: 'RS256', kid: rs.kid },
+      payload: claims(),
+      key: rs.pair.privateKey,
+      signAlg: 'PS256',
+    });
+    expectReject(verify, asPss, BAD_SIG);
+    const asPkcs1 = forge({
+      header: { alg: 'PS256', kid: ps.kid },
+      payload: claims(),
+      key: ps.pair.privateKey,
+      signAlg: 'RS256',
+    });
+    expectReject(verify, asPkcs1, BAD_SIG);
+  });
   for (const alg of ['HS256', 'HS512', 'RS256', 'PS256', 'ES256', 'ES512', 'EdDSA'] as const) {
     const token = honest(alg);
     const sig = signatureOf(token);
@@ -1014,6 +1056,22 @@ describe('verified-token cache', () => {
     assert.equal(verify(token).payload.jti, 'c1');
   });
 
+  test('a revoked token is not cached, and is accepted once no longer revoked', () => {
+    let revoked = true;
+    const { verify, cache } = setup({ isRevoked: () => revoked });
+    const token = honest('HS256', { jti: 'rv' });
+    expectReject(verify, token, REVOKED);
+    assert.equal(cache.size, 0);
+    revoked = false;
+    assert.equal(verify(token).payload.jti, 'rv');
+    assert.equal(cache.size, 1);
+  });
+  test('a token failing its claims is not cached', () => {
+    const { verify, cache } = setup();
+    expectReject(verify, honest('HS256', { aud: 'elsewhere' }), CLAIM, { claim: 'aud' });
+    expectReject(verify, withSignature(honest('HS256'), randomBytes(32)), BAD_SIG);
+    assert.equal(cache.size, 0);
+  });
   test('the cache is bounded by max and can be cleared', () => {
     const { verify, cache } = setup({ cache: { max: 2 } });
     for (let i = 0; i < 5; i++) verify(honest('HS256', { jti: `m${i}` }));
