@@ -209,7 +209,14 @@ export class StorageUnavailableError extends Error {
   /** Read by the HTTP error handler (like Fastify's own errors): 503 temporarily_unavailable. */
   readonly statusCode = 503;
   constructor(options?: { cause?: unknown }) {
-    super('storage unavailable', options);
+    // Only a driver error code (ECONNREFUSED, 57P01...) is added: never a host, URL or query.
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    super(
+      typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code)
+        ? `storage unavailable (${code})`
+        : 'storage unavailable',
+      options,
+    );
     this.name = 'StorageUnavailableError';
   }
 }

@@ -1,7 +1,7 @@
 // Assembles every store over one Kysely instance and one dialect flavor, plus migrate/ping/close.
 import { type Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from '../../../migrations/index.js';
-import type { Stores } from '../types.js';
+import { StorageUnavailableError, type Stores } from '../types.js';
 import { createSqlAuditStore } from './audit-store.js';
 import { createSqlClientStore } from './client-store.js';
 import type { SqlFlavor } from './flavor.js';
@@ -39,6 +39,7 @@ export function createSqlStores(
         migrationLockTableName: `${MIGRATION_TABLE}_lock`,
       });
       const { error, results } = await migrator.migrateToLatest();
+      if (error instanceof StorageUnavailableError) throw error;
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName;
         throw new Error(`database migration ${failed ?? ''} failed`.replace('  ', ' '), { cause: error });
