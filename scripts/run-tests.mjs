@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Runs every compiled `*.test.js` under packages/*/dist (and examples/*) with node's test runner.
-// Explicit file lists keep helper modules in test/ folders from being run as tests.
+// Runs every compiled `*.test.js` under packages/*/dist, and the plain-JavaScript `*.test.mjs` of
+// examples/ and bench/, with node's test runner. Explicit file lists keep helper modules in test/
+// folders from being run as tests.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'examples'];
+const roots = ['packages', 'examples', 'bench'];
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.js') && path.includes(`${'/'}dist${'/'}`)) files.push(path);
+    else if (name.endsWith('.test.js') && path.includes('/dist/')) files.push(path);
+    else if (name.endsWith('.test.mjs') && !path.startsWith('packages')) files.push(path);
   }
 }
 for (const root of roots) {
