@@ -19,6 +19,8 @@ export interface StreamOptions {
   onEntry(entry: RevocationEntry, id: string | undefined): void;
   /** Any sign of life: an event or a `: ping` comment. */
   onContact(): void;
+  /** The server's `retry:` field (ms), its wish for the reconnection delay. */
+  onRetry?(ms: number): void;
   /** Called after each chunk; return true to stop reading. */
   onChunk(): boolean;
 }
@@ -60,6 +62,7 @@ export async function readRevocationStream(o: StreamOptions): Promise<{ opened: 
           o.onContact();
         },
         onComment: () => o.onContact(),
+        onRetry: (ms) => o.onRetry?.(ms),
       },
       o.cursor,
     );

@@ -69,6 +69,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   let closed = false;
   let lastError: RevocationFeedState['lastError'];
   let streamAbort: AbortController | undefined;
+  let serverRetryMs = 0;
   let wake: (() => void) | undefined;
   // ready() waiters: settled by the next poll, so a caller at start-up learns about a down feed.
   let loaded = false;
@@ -148,6 +149,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       },
       onEntry: apply,
       onContact: contact,
+      onRetry(ms) {
+        serverRetryMs = Math.min(ms, maxBackoff);
+      },
       onChunk() {
         store.sweep();
         return closed;
@@ -187,7 +191,8 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       if (transport === 'sse' && lastContact !== undefined && now() >= streamRetryAt) {
         const wasOpen = await stream();
         if (closed) break;
-        backoff = wasOpen ? 500 : Math.min(maxBackoff, backoff * 2);
+        // After a working stream drops, wait what the server asked (`retry:`), at least 0.5 s.
+        backoff = wasOpen ? Math.max(500, serverRetryMs) : Math.min(maxBackoff, backoff * 2);
         // Until the stream is back, the loop polls every `pollMs`, so revocations still arrive.
         streamRetryAt = now() + backoff;
         if (wasOpen) continue; // catch up with a poll straight away, then reconnect
