@@ -58,4 +58,25 @@ describe('RateLimits (memory)', () => {
     assert.equal(third.allowed, false);
     assert.ok(third.resetSeconds <= 60);
   });
+
+  test('audits once per key and window, never the e-mail address', async () => {
+    const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const limits = createRateLimits({
+      limits: { loginIp: '2/15m', loginAccount: '3/15m', refreshIp: '600/15m' },
+      audit: {
+        async record(event, fields) {
+          events.push({ event, fields });
+        },
+      },
+    });
+    for (let i = 0; i < 5; i++) await limits.loginIp('10.0.0.9');
+    for (let i = 0; i < 5; i++) await limits.loginAccountFailed('c@example.com');
+    assert.equal(events.length, 2);
+    assert.ok(events.every((e) => e.event === 'rate_limited'));
+    assert.equal(events[0]!.fields.ip, '10.0.0.9');
+    assert.deepEqual(events[0]!.fields.details, { limit: 'login_ip' });
+    const account = (events[1]!.fields.details as { account: string }).account;
+    assert.match(account, /^[A-Za-z0-9_-]{22}$/);
+    assert.ok(!JSON.stringify(events).includes('example.com'));
+  });
 });

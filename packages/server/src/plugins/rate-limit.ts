@@ -3,7 +3,7 @@
 // one (global limits across instances) without touching the callers.
 import { createHash } from 'node:crypto';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { LimitResult, RateLimits } from '../services/types.js';
+import type { AuditLog, LimitResult, RateLimits } from '../services/types.js';
 
 /** `points` requests (or failed attempts) per window of `durationSec` seconds. */
 export interface LimitSpec {
@@ -25,8 +25,14 @@ export const memoryLimiterFactory: LimiterFactory = (opts) => new RateLimiterMem
 export interface CreateRateLimitsOptions {
   limits: { loginIp: LimitSpec | string; loginAccount: LimitSpec | string; refreshIp: LimitSpec | string };
   factory?: LimiterFactory;
-  /** Called whenever a request is refused (metrics, audit). */
+  /** Called whenever a request is refused (metrics). */
   onLimited?: (name: LimitName) => void;
+  /**
+   * Records `rate_limited` once per key and window (not once per refused request, so an attack
+   * cannot flood the audit log): when an IP first goes over its limit, and when an account
+   * reaches its failed-login limit.
+   */
+  audit?: AuditLog;
 }
 
 /** Parses "N/DURATION" with DURATION in seconds or s/m/h/d units ("5/15m", "100/900"). */
@@ -66,14 +72,28 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
   const loginAccount = make('login_account', parseLimitSpec(opts.limits.loginAccount));
   const refreshIp = make('refresh_ip', parseLimitSpec(opts.limits.refreshIp));
 
+  function audit(name: LimitName, key: string): void {
+    if (!opts.audit) return;
+    const fields =
+      name === 'login_account'
+        ? { details: { limit: name, account: key } }
+        : { ip: key, details: { limit: name } };
+    // Auditing must never turn a refusal into an error.
+    opts.audit.record('rate_limited', fields).catch(() => undefined);
+  }
+
   async function consume(l: typeof loginIp, key: string): Promise<LimitResult> {
     try {
-      return toResult(l.spec, await l.limiter.consume(key), true);
+      const res = await l.limiter.consume(key);
+      if (l.name === 'login_account' && res.consumedPoints === l.spec.points) audit(l.name, key);
+      return toResult(l.spec, res, true);
     } catch (err) {
       // rate-limiter-flexible rejects with a RateLimiterRes when over the limit; anything else is a
       // backend failure and propagates (a shared backend adds its own insurance limiter).
       if (!(err instanceof RateLimiterRes)) throw err;
       opts.onLimited?.(l.name);
+      // Accounts were audited when they reached the limit; an IP when it first goes over.
+      if (l.name !== 'login_account' && err.consumedPoints === l.spec.points + 1) audit(l.name, key);
       return toResult(l.spec, err, false);
     }
   }
