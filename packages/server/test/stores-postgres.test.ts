@@ -82,6 +82,34 @@ describe('postgres backend', { skip: !url && !isCi() ? POSTGRES_MISSING : false 
     });
   });
 
+  test('revocation cursors become visible in order (an open insert holds back later ones)', async () => {
+    // Another instance mid-insert: it holds the table lock and an uncommitted id.
+    await raw.query('begin');
+    await raw.query('lock table revocations in share row exclusive mode');
+    const pending = await raw.query<{ id: string | number }>(
+      "insert into revocations (type, value, iat_before, exp, created_at) values ('jti', 'slow', null, 4000000000, 0) returning id",
+    );
+    const slowId = Number(pending.rows[0]?.id);
+    let settled = false;
+    const fast = stores.revocations
+      .add({ type: 'jti', value: 'fast', iatBefore: null, exp: 4_000_000_000 }, 0)
+      .finally(() => {
+        settled = true;
+      });
+    await sleep(200);
+    // Had it committed now, a poller could see the later id and skip `slow` forever.
+    assert.equal(settled, false);
+    assert.deepEqual(await stores.revocations.since(slowId - 1, 0, 10), []);
+    await raw.query('commit');
+    const entry = await fast;
+    assert.ok(entry.cursor > slowId);
+    const seen = await stores.revocations.since(slowId - 1, 0, 10);
+    assert.deepEqual(
+      seen.map((r) => r.value),
+      ['slow', 'fast'],
+    );
+  });
+
   test('killed connections: every failure is StorageUnavailableError and the pool recovers', async () => {
     await stores.ping();
     const database = new URL(temp.url).pathname.slice(1);
