@@ -294,6 +294,10 @@ describe('revocation feed', () => {
     });
     assert.deepEqual(empty.body.revocations, []);
     assert.equal(empty.body.cursor, page.body.cursor);
+    // a cursor from the future (restored database) gets a snapshot back
+    const ahead = await request(s.url, 'GET', '/v1/revocations?since=999999999', { headers: feedAuth });
+    assert.equal(ahead.body.cursor, page.body.cursor);
+    assert.ok(ahead.body.revocations.length >= page.body.revocations.length);
     const limited = await request(s.url, 'GET', `/v1/revocations?since=${start}&limit=1`, {
       headers: feedAuth,
     });

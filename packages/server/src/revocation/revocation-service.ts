@@ -124,6 +124,9 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
       // Read the high-water mark first: an entry added between the two reads is then either in
       // the page or after the returned cursor, never skipped.
       const latest = await store.latestCursor();
+      // A cursor ahead of the store (the database was restored or replaced) cannot be resumed:
+      // answer with a snapshot, whose cursor the caller then follows.
+      if (after > latest) after = 0;
       const revocations = await store.since(after, nowSec(), limit);
       const last = revocations.at(-1)?.cursor ?? after;
       const full = revocations.length >= limit;

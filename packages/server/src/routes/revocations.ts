@@ -50,6 +50,8 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     const lastEventId = request.headers['last-event-id'];
     const resume = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : q.since;
     let cursor = resume === undefined ? 0 : Number(resume);
+    // A cursor ahead of the store (restored database) restarts from a snapshot.
+    if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;
 
     // Subscribe before reading the backlog so nothing falls between the two; the cursor drops
     // duplicates.
