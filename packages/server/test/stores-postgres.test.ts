@@ -83,9 +83,9 @@ describe('postgres backend', { skip: !url && !isCi() ? POSTGRES_MISSING : false 
   });
 
   test('revocation cursors become visible in order (an open insert holds back later ones)', async () => {
-    // Another instance mid-insert: it holds the table lock and an uncommitted id.
+    // Another writer mid-insert with an uncommitted id (a plain INSERT: ROW EXCLUSIVE only, so
+    // only add()'s own table lock can make it wait).
     await raw.query('begin');
-    await raw.query('lock table revocations in share row exclusive mode');
     const pending = await raw.query<{ id: string | number }>(
       "insert into revocations (type, value, iat_before, exp, created_at) values ('jti', 'slow', null, 4000000000, 0) returning id",
     );
