@@ -113,6 +113,36 @@ describe('KeyService (stored keyring)', () => {
     await keys.stop();
   });
 
+  test('scheduled rotation on three instances at once makes one next key and activates it once', async () => {
+    const clock = fakeClock(Date.UTC(2026, 1, 1));
+    const t0 = clock.now();
+    const file = tempDb();
+    const dbs = await Promise.all([openDb(file), openDb(file), openDb(file)]);
+    const services = dbs.map((db) => createKeyService({ ...base, keyStore: db.keys, clock }));
+    for (const k of services) await k.start();
+    const first = services[0]!.activeKid();
+    clock.set(t0 + HOUR - 1000_000);
+    await Promise.all(services.map((k) => k.reload()));
+    let rows = await dbs[0]!.keys.list();
+    assert.equal(rows.filter((r) => r.state === 'next').length, 1);
+    assert.equal(rows.length, 2);
+    // due, but the next key has not been published for publishAhead (1800 s) yet: it waits
+    clock.set(t0 + HOUR);
+    await Promise.all(services.map((k) => k.reload()));
+    for (const k of services) assert.equal(k.activeKid(), first);
+    clock.set(t0 + HOUR + 800_000);
+    await Promise.all(services.map((k) => k.reload()));
+    await Promise.all(services.map((k) => k.reload()));
+    rows = await dbs[0]!.keys.list();
+    assert.deepEqual(rows.map((r) => r.state).sort(), ['active', 'retiring']);
+    const active = rows.find((r) => r.state === 'active')!.kid;
+    assert.notEqual(active, first);
+    for (const k of services) assert.equal(k.activeKid(), active);
+    const created = await dbs[0]!.audit.query({ event: 'key_created', limit: 10 });
+    assert.equal(created.length, 0, 'no audit log wired in this test');
+    for (const k of services) await k.stop();
+  });
+
   test('emergency rotation: concurrent requests on two instances make one new key', async () => {
     const file = tempDb();
     const [a, b] = await Promise.all([openDb(file), openDb(file)]);
