@@ -71,7 +71,12 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
   function apply(list: StoredKey[]): void {
     rows = list;
     fingerprint = list.map((r) => `${r.kid}:${r.state}`).join(',');
-    const active = list.find((r) => r.state === 'active');
+    // Mid-rotation another instance may briefly show two active rows: the newest one signs.
+    let active: StoredKey | undefined;
+    for (const r of list) {
+      if (r.state !== 'active') continue;
+      if (!active || (r.activatedAt ?? r.createdAt) > (active.activatedAt ?? active.createdAt)) active = r;
+    }
     if (active && active.kid !== signingKey?.kid) {
       signingKey = privateKeyOfRow(active, masterKey);
       signer = undefined;
