@@ -47,6 +47,35 @@ describe('configuration effects over HTTP', () => {
     }
   });
 
+  test('a default access token fits the 420-byte budget (DESIGN.md section 2)', async (ctx) => {
+    const t = await startTestServer({
+      env: { TESSERA_ISSUER: 'https://auth.example.com', TESSERA_AUDIENCE: 'api.example.com' },
+    });
+    try {
+      const email = uniqueEmail('size');
+      await request(t.url, 'POST', '/v1/auth/register', { body: { email, password: GOOD_PASSWORD } });
+      const login = await request(t.url, 'POST', '/v1/auth/login', {
+        body: { email, password: GOOD_PASSWORD },
+      });
+      const token = login.body.access_token as string;
+      ctx.diagnostic(`ES256 access token with sid and roles ["user"]: ${token.length} bytes`);
+      assert.ok(token.length <= 420, `${token.length} bytes`);
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+      assert.deepEqual(Object.keys(payload).sort(), [
+        'aud',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'roles',
+        'sid',
+        'sub',
+      ]);
+    } finally {
+      await t.stop(true);
+    }
+  });
+
   test('X-Forwarded-For is believed only from TESSERA_TRUSTED_PROXIES', async () => {
     for (const [proxies, expected] of [
       ['127.0.0.1/32', '203.0.113.9'],
