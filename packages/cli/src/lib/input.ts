@@ -6,6 +6,8 @@ import { UsageError } from '../command.js';
 
 /** Reads all of stdin as bytes. */
 export async function readStdin(io: Io): Promise<Buffer> {
+  // At a terminal, `-` would seem to hang: say what it waits for.
+  if ((io.stdin as { isTTY?: boolean }).isTTY) io.err('tessera: reading from stdin (end with Ctrl-D)');
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
