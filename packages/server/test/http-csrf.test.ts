@@ -75,6 +75,27 @@ describe('CSRF protection of the refresh cookie', () => {
     }
   });
 
+  test('CORS: allowed origins get credentialed CORS headers and preflights; others get none', async () => {
+    const preflight = await request(t.url, 'OPTIONS', '/v1/auth/refresh', {
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    const foreign = await request(t.url, 'OPTIONS', '/v1/auth/refresh', {
+      headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const cookie = await loginCookie();
+    const res = await request(t.url, 'POST', '/v1/auth/refresh', {
+      headers: { cookie: `tessera_rt=${cookie}`, origin: 'https://app.example.com' },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.match(res.headers.get('vary') ?? '', /Origin/i);
+  });
+
   test('a refresh token in the body needs no Origin (native apps)', async () => {
     const email = uniqueEmail('native');
     await request(t.url, 'POST', '/v1/auth/register', { body: { email, password: GOOD_PASSWORD } });
