@@ -9,11 +9,14 @@ import { buildApp } from './app.js';
 import { type AppContext, type Clock, systemClock } from './app-context.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { Config } from './config/config.js';
+import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
+import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createLogger } from './plugins/logger.js';
 import { createRateLimits } from './plugins/rate-limit.js';
+import { createSharedLimiters, type SharedLimiters } from './plugins/rate-limit-redis.js';
 import { createRefreshService } from './refresh/refresh-service.js';
 import { deriveSuccessorKey } from './refresh/refresh-token.js';
 import { createRevocationService } from './revocation/revocation-service.js';
@@ -40,11 +43,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+// What closeContext must release besides the stores (not part of AppContext, which routes see).
+const extras = new WeakMap<AppContext, { fanout: AttachedFanout; limiters: SharedLimiters | undefined }>();
+
 /** Builds every service from `config` and the stores; does not listen. */
 export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
   const clock = opts.clock ?? systemClock;
   const stores = await createStores({ databaseUrl: config.databaseUrl, logger });
+  let limiters: SharedLimiters | undefined;
+  let fanout: AttachedFanout | undefined;
   try {
     const applied = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -58,11 +66,11 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     const audit = createAuditLog({ store: stores.audit, clock, logger });
-    const revocations = createRevocationService({ store: stores.revocations, clock, logger });
+    const denyList = createRevocationService({ store: stores.revocations, clock, logger });
     // Metrics read the key age lazily, after the key service exists.
     let keyAge = (): number => 0;
-    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => revocations.size });
-    const keys = createKeyService({
+    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => denyList.size });
+    const localKeys = createKeyService({
       keyStore: stores.keys,
       masterKey,
       hsSecret: config.hsSecret,
@@ -74,13 +82,33 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       clock,
       logger,
       audit,
-      isRevoked: (payload) => revocations.isRevoked(payload),
+      isRevoked: (payload) => denyList.isRevoked(payload),
       onVerifyFailed: (code) => metrics.verifyFailed(code),
     });
-    keyAge = () => keys.keyAgeSeconds();
+    keyAge = () => localKeys.keyAgeSeconds();
+    // Other instances hear of revocations and emergency rotations at once (fanout/): Redis
+    // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback.
+    fanout = attachFanout({
+      transport: createFanoutTransport({
+        databaseUrl: config.databaseUrl,
+        redisUrl: config.redisUrl,
+        logger,
+      }),
+      revocations: denyList,
+      keys: localKeys,
+      logger,
+    });
+    const { revocations, keys } = fanout;
+    // Global counters on Redis and/or PostgreSQL; in memory for one SQLite instance.
+    limiters = await createSharedLimiters({
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      logger,
+    });
     const limits = createRateLimits({
       limits: config.limits,
       onLimited: (name) => metrics.rateLimited(name),
+      ...(limiters ? { factory: limiters.factory } : {}),
     });
     const sessions = createSessionService({ stores, revocations, audit, clock, accessTtl: config.accessTtl });
     const refresh = createRefreshService({
@@ -99,16 +127,25 @@ export async function createContext(config: Config, opts: StartServerOptions = {
 
     await revocations.start();
     await keys.start();
+    await fanout.start();
     await ensureBootstrapAdmin({ users: stores.users, audit, clock, logger, admin: config.bootstrapAdmin });
     await warmUpDummyHash();
-    return {
+    const ctx: AppContext = {
       config,
       stores,
       services: { keys, revocations, audit, limits, metrics, sessions, refresh },
       logger,
       clock,
     };
+    extras.set(ctx, { fanout, limiters });
+    logger.info(
+      { fanout: fanout.transport.mode, rateLimits: limiters?.backend ?? 'memory' },
+      'instance coordination ready',
+    );
+    return ctx;
   } catch (err) {
+    await fanout?.stop().catch(() => undefined);
+    await limiters?.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
     throw err;
   }
@@ -118,6 +155,9 @@ export async function createContext(config: Config, opts: StartServerOptions = {
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.services.keys.stop();
   await ctx.services.revocations.stop();
+  const extra = extras.get(ctx);
+  await extra?.fanout.stop();
+  await extra?.limiters?.close();
   await ctx.stores.close();
 }
 
