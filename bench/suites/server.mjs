@@ -1,0 +1,319 @@
+// Suite `server`: the auth server (@tessera/server) as a real process on 127.0.0.1, on a fresh
+// SQLite file, loaded from other processes. Measures logins/s (bounded by argon2id, whose cost is
+// also timed alone), refreshes/s with 200 clients each rotating its own refresh token, and
+// GET /v1/me (ES256, verified-token cache, deny-list) against a bare Fastify app answering the same
+// JSON without authentication, interleaved. Options: --quick, --write, --profile=DIR (the auth
+// server runs with --cpu-prof and leaves its .cpuprofile in DIR).
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertClean, httpLoad, spawnServer } from '../lib/http-load.mjs';
+import { runIsolated } from '../lib/isolate.mjs';
+import { writeResults } from '../lib/results.mjs';
+import { median, round } from '../lib/stats.mjs';
+import { formatTable, formatTargets, target } from '../lib/table.mjs';
+import { processCpuMs } from '../servers/server-cpu.mjs';
+
+export const description =
+  'auth server on SQLite: logins/s, refreshes/s (200 clients), GET /v1/me vs bare Fastify';
+
+const script = (name) => fileURLToPath(new URL(`../servers/${name}`, import.meta.url));
+const PASSWORDS = new URL('../../packages/server/dist/src/accounts/passwords.js', import.meta.url);
+const EMAIL = 'bench@example.com';
+const PASSWORD = `bench-${randomBytes(12).toString('base64url')}`;
+
+/** The server's own argon2id parameters and the cost of one hash and one verify, timed alone. */
+async function measureArgon2(n) {
+  const { ARGON2_PARAMS, hashPassword, verifyPassword } = await import(PASSWORDS.href);
+  const stored = await hashPassword(PASSWORD);
+  const time = async (fn) => {
+    const wall = [];
+    const cpu = [];
+    for (let i = 0; i < n; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      await fn();
+      wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    return { wallMs: round(median(wall)), cpuMs: round(median(cpu)) };
+  };
+  return {
+    params: { ...ARGON2_PARAMS, algorithm: 'argon2id' },
+    hash: await time(() => hashPassword(PASSWORD)),
+    verify: await time(async () => {
+      if (!(await verifyPassword(stored, PASSWORD))) throw new Error('argon2: verify failed');
+    }),
+  };
+}
+
+async function postJson(base, path, body, headers = {}) {
+  const res = await fetch(new URL(path, base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+/** Logs in `n` sessions (refresh token in the body), `concurrency` at a time. */
+async function loginSessions(base, n, concurrency) {
+  const sessions = [];
+  const worker = async () => {
+    while (sessions.length < n) {
+      const slot = sessions.push(null) - 1;
+      const r = await postJson(base, '/v1/auth/login', {
+        email: EMAIL,
+        password: PASSWORD,
+        refresh_token_in_body: true,
+      });
+      if (r.status !== 200 || !r.json?.refresh_token) throw new Error(`login: status ${r.status}`);
+      sessions[slot] = { accessToken: r.json.access_token, refreshToken: r.json.refresh_token };
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return sessions;
+}
+
+/** One autocannon run with the server's CPU time per request (from /proc). */
+async function loadWithCpu(pid, opts) {
+  const cpu0 = processCpuMs(pid);
+  const run = await httpLoad(opts);
+  const cpu1 = processCpuMs(pid);
+  run.serverCpuUsPerReq = cpu0 !== null && run.total ? ((cpu1 - cpu0) * 1000) / run.total : null;
+  return run;
+}
+
+/**
+ * compareHttp's interleaved rounds (warm-up, then the order rotated each round, medians), plus the
+ * server's CPU µs per request: on a shared machine whose other jobs take most of the CPU, req/s
+ * says how busy the machine was, CPU per request what a request costs.
+ */
+async function compareWithCpu(targets, opts) {
+  const load = (t, duration) => loadWithCpu(t.pid, { ...t, duration, connections: opts.connections });
+  for (const t of targets) assertClean(t.name, await load(t, opts.warmup));
+  const runs = targets.map(() => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    for (let k = 0; k < targets.length; k++) {
+      const i = (round + k) % targets.length;
+      const r = await load(targets[i], opts.duration);
+      assertClean(targets[i].name, r);
+      runs[i].push(r);
+    }
+  }
+  const med = (list, key) => (list.some((r) => r[key] === null) ? null : median(list.map((r) => r[key])));
+  return targets.map((t, i) => ({
+    name: t.name,
+    ...pick({
+      reqPerSec: med(runs[i], 'reqPerSec'),
+      latencyP50Ms: med(runs[i], 'latencyP50Ms'),
+      latencyP99Ms: med(runs[i], 'latencyP99Ms'),
+      total: runs[i].reduce((a, r) => a + r.total, 0),
+      serverCpuUsPerReq: med(runs[i], 'serverCpuUsPerReq'),
+    }),
+    rounds: runs[i].map((r) => pick(r)),
+  }));
+}
+
+function serverEnv(dir) {
+  const limit = '999999999/1s'; // the bench measures the work, not the rate limiter's refusals
+  return {
+    TESSERA_DATABASE_URL: `sqlite:${join(dir, 'tessera.db')}`,
+    TESSERA_MASTER_KEY: randomBytes(32).toString('base64'),
+    TESSERA_ISSUER: 'https://auth.example.com',
+    TESSERA_AUDIENCE: 'api.example.com',
+    TESSERA_ALG: 'ES256',
+    TESSERA_LOG_LEVEL: 'warn',
+    TESSERA_LOGIN_LIMIT_IP: limit,
+    TESSERA_LOGIN_LIMIT_ACCOUNT: limit,
+    TESSERA_REFRESH_LIMIT_IP: limit,
+    NODE_ENV: 'development',
+  };
+}
+
+export async function run({ quick, args }) {
+  const profileDir = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
+  const plan = quick
+    ? { hashes: 2, login: 2, clients: 20, me: { rounds: 1, duration: 2, warmup: 1 }, refresh: [1, 2, 2] }
+    : { hashes: 7, login: 8, clients: 200, me: { rounds: 3, duration: 5, warmup: 2 }, refresh: [3, 8, 8] };
+  const loadavgAtStart = os.loadavg().map((l) => round(l, 3));
+  const dir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-server-'));
+  const argon2 = await measureArgon2(plan.hashes);
+  console.log(
+    `argon2id m=${argon2.params.memoryCost} KiB t=${argon2.params.timeCost} p=${argon2.params.parallelism}: ` +
+      `hash ${argon2.hash.wallMs} ms (cpu ${argon2.hash.cpuMs}), verify ${argon2.verify.wallMs} ms (cpu ${argon2.verify.cpuMs})`,
+  );
+
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  const auth = await spawnServer(script('server-tessera.mjs'), {
+    env: serverEnv(dir),
+    execArgv,
+    timeoutMs: 60_000,
+  });
+  let bare;
+  const out = { loadavgAtStart, argon2, clients: plan.clients };
+  try {
+    const reg = await postJson(auth.url, '/v1/auth/register', { email: EMAIL, password: PASSWORD });
+    if (reg.status !== 201) throw new Error(`register: status ${reg.status} ${JSON.stringify(reg.json)}`);
+
+    // Logins: the whole route (rate-limit checks, argon2id verify, session row, token, audit).
+    const loginBody = JSON.stringify({ email: EMAIL, password: PASSWORD, refresh_token_in_body: true });
+    const loginOpts = {
+      url: `${auth.url}/v1/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+      connections: 4,
+    };
+    assertClean('login warm-up', await httpLoad({ ...loginOpts, duration: 2 }));
+    const login = await loadWithCpu(auth.pid, { ...loginOpts, duration: plan.login });
+    assertClean('login', login);
+    out.login = pick(login);
+
+    const sessions = await loginSessions(auth.url, plan.clients, 4);
+    const pool = sessions.map((s) => s.accessToken);
+    const me = await fetch(`${auth.url}/v1/me`, { headers: { authorization: `Bearer ${pool[0]}` } });
+    const claims = await me.json();
+    if (me.status !== 200 || typeof claims.sub !== 'string') throw new Error(`/v1/me: status ${me.status}`);
+
+    // GET /v1/me: every request carries one of the pool's tokens in turn (a client reuses its token).
+    bare = await spawnServer(script('server-fastify-bare.mjs'), { args: [JSON.stringify(claims)] });
+    const meRequests = () => {
+      let k = 0;
+      return [
+        {
+          method: 'GET',
+          path: '/v1/me',
+          setupRequest(req) {
+            req.headers = { ...req.headers, authorization: `Bearer ${pool[k++ % pool.length]}` };
+            return req;
+          },
+        },
+      ];
+    };
+    const meTargets = [
+      { name: 'fastify bare, no auth', url: bare.url, pid: bare.pid, requests: meRequests() },
+      { name: 'tessera /v1/me', url: auth.url, pid: auth.pid, requests: meRequests() },
+      {
+        name: 'tessera /healthz',
+        url: auth.url,
+        pid: auth.pid,
+        requests: meRequests().map((r) => ({ ...r, path: '/healthz' })),
+      },
+    ];
+    out.me = await compareWithCpu(meTargets, { ...plan.me, connections: 50 });
+    await bare.close();
+    bare = undefined;
+
+    // Refreshes: the driver process, every client rotating its own token.
+    const tokensFile = join(dir, 'refresh-tokens.json');
+    writeFileSync(tokensFile, JSON.stringify(sessions.map((s) => s.refreshToken)));
+    const [warm, dur, paced] = plan.refresh;
+    const refresh = await runIsolated(script('server-refresh-driver.mjs'), [
+      JSON.stringify({
+        url: auth.url,
+        tokensFile,
+        serverPid: auth.pid,
+        phases: [
+          { name: 'warm-up', mode: 'saturate', duration: warm },
+          { name: `${plan.clients} clients, back to back`, mode: 'saturate', duration: dur },
+          {
+            name: `${plan.clients} clients, paced at 50% of that`,
+            mode: 'paced',
+            duration: paced,
+            rateOf: 0.5,
+          },
+          { name: '1 client, back to back', mode: 'saturate', duration: Math.min(dur, 4), clients: 1 },
+        ],
+      }),
+    ]);
+    const bad = Object.keys(refresh.statusCodes).filter((s) => s !== '200');
+    if (refresh.errors > 0 || bad.length) {
+      throw new Error(
+        `refresh: unclean run (errors ${refresh.errors}, status ${JSON.stringify(refresh.statusCodes)})`,
+      );
+    }
+    out.refresh = refresh.phases.filter((p) => p.name !== 'warm-up').map(roundAll);
+  } finally {
+    await Promise.all([auth.close(), bare?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(out, quick);
+  if (profileDir) console.log(`CPU profile of the auth server written to ${resolve(profileDir)}`);
+  if (!quick || args.includes('--write')) console.log(`wrote ${writeResults('server', out)}`);
+}
+
+const pick = (r) =>
+  roundAll({
+    reqPerSec: r.reqPerSec,
+    latencyP50Ms: r.latencyP50Ms,
+    latencyP99Ms: r.latencyP99Ms,
+    total: r.total,
+    serverCpuUsPerReq: r.serverCpuUsPerReq,
+  });
+
+function roundAll(o) {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 4) : v]));
+}
+
+function report(out, quick) {
+  const cell = (v) => (v === null || v === undefined ? '-' : String(round(v, 3)));
+  const bare = out.me.find((r) => r.name.startsWith('fastify'));
+  const me = out.me.find((r) => r.name === 'tessera /v1/me');
+  const rows = [
+    [
+      'POST /v1/auth/login (4 conns)',
+      cell(out.login.reqPerSec),
+      cell(out.login.latencyP50Ms),
+      cell(out.login.latencyP99Ms),
+      cell(out.login.serverCpuUsPerReq),
+      '-',
+      '-',
+    ],
+    ...out.refresh.map((p) => [
+      `POST /v1/auth/refresh: ${p.name}`,
+      cell(p.reqPerSec),
+      cell(p.latencyP50Ms),
+      cell(p.latencyP99Ms),
+      cell(p.serverCpuUsPerReq),
+      '-',
+      '-',
+    ]),
+    ...out.me.map((r) => [
+      `GET ${r.name} (50 conns)`,
+      cell(r.reqPerSec),
+      cell(r.latencyP50Ms),
+      cell(r.latencyP99Ms),
+      cell(r.serverCpuUsPerReq),
+      `${(r.reqPerSec / bare.reqPerSec).toFixed(2)}x`,
+      r.serverCpuUsPerReq ? `${(bare.serverCpuUsPerReq / r.serverCpuUsPerReq).toFixed(2)}x` : '-',
+    ]),
+  ];
+  console.log(
+    `\n${formatTable(
+      ['load', 'req/s', 'p50 ms', 'p99 ms', 'server cpu µs/req', 'req/s vs bare', 'bare cpu / cpu'],
+      rows,
+    )}`,
+  );
+  const paced = out.refresh.find((p) => p.mode === 'paced');
+  const meRatio = me.reqPerSec / bare.reqPerSec;
+  out.targets = [
+    target(
+      `refresh p99 < 2 ms at ${out.clients} concurrent clients (paced, server not saturated)`,
+      paced.latencyP99Ms === null ? null : paced.latencyP99Ms < 2,
+      `p99 ${cell(paced.latencyP99Ms)} ms at ${cell(paced.reqPerSec)}/s` +
+        (quick ? ' (quick run: fewer clients)' : ''),
+    ),
+    target('/v1/me (ES256, cache, deny-list) >= 0.8x bare Fastify', meRatio >= 0.8, `${meRatio.toFixed(2)}x`),
+  ];
+  // Informational: what a request costs the server, less disturbed by the machine's other jobs.
+  out.meCpuRatio = me.serverCpuUsPerReq ? round(bare.serverCpuUsPerReq / me.serverCpuUsPerReq, 3) : null;
+  out.meRatio = round(meRatio, 3);
+  console.log(`\ntargets:\n${formatTargets(out.targets)}`);
+  if (out.meCpuRatio !== null)
+    console.log(`  (server CPU per request: bare Fastify / tessera /v1/me = ${out.meCpuRatio.toFixed(2)}x)`);
+}
