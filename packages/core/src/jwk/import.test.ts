@@ -30,6 +30,12 @@ describe('importKey: HMAC secrets never come from asymmetric material', () => {
     ['public KeyObject', rsa.publicKey],
     ['private KeyObject', ed.privateKey],
     ['SSH public key', `ssh-ed25519 ${'A'.repeat(68)} me@host`],
+    ['oct JWK whose k is a PEM', { kty: 'oct', k: Buffer.from(pem).toString('base64url') }],
+    [
+      'oct JWK whose k is SPKI DER',
+      { kty: 'oct', k: ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64url') },
+    ],
+    ['secret KeyObject made from a PEM', createSecretKey(Buffer.from(pem))],
   ];
   for (const [name, material] of cases) {
     test(`refuses ${name}`, () => {

@@ -2,7 +2,8 @@
 // The central rule: an HMAC key is never built from anything that looks like an asymmetric key
 // (PEM, a non-oct JWK, DER, an asymmetric KeyObject): the classic RS256 -> HS256 confusion.
 import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
-import { ALG_INFO, type Alg, MIN_HMAC_SECRET_BYTES, MIN_RSA_BITS } from '../lib/algorithms.js';
+import { ALG_INFO, type Alg, isAlg, MIN_HMAC_SECRET_BYTES, MIN_RSA_BITS } from '../lib/algorithms.js';
+import type { TesseraKey } from '../types.js';
 
 export type KeyMaterial = string | Buffer | Uint8Array | JsonWebKey | KeyObject;
 
@@ -14,15 +15,9 @@ export function secretKeyFrom(material: KeyMaterial, alg: Alg, path: string): Ke
       throw new TypeError(`${path}: an ${alg} key must be a secret, not a ${material.type} key`);
     bytes = material.export();
   } else if (typeof material === 'string') {
-    if (looksAsymmetricText(material))
-      throw new TypeError(`${path}: an ${alg} secret must not be a PEM, JWK or SSH key`);
     bytes = Buffer.from(material, 'utf8');
   } else if (material instanceof Uint8Array) {
-    const buf = Buffer.from(material.buffer, material.byteOffset, material.byteLength);
-    if (looksAsymmetricText(buf.toString('latin1', 0, Math.min(buf.length, 64))) || looksLikeDer(buf)) {
-      throw new TypeError(`${path}: an ${alg} secret must not be PEM, JWK or DER key material`);
-    }
-    bytes = Buffer.from(buf);
+    bytes = Buffer.from(material);
   } else if (material !== null && typeof material === 'object') {
     const jwk = material as JsonWebKey;
     if (jwk.kty !== 'oct' || typeof jwk.k !== 'string')
@@ -30,6 +25,11 @@ export function secretKeyFrom(material: KeyMaterial, alg: Alg, path: string): Ke
     bytes = Buffer.from(jwk.k, 'base64url');
   } else {
     throw new TypeError(`${path} must be a string, Buffer, JWK or KeyObject`);
+  }
+  // Whatever the wrapper (string, bytes, oct JWK, secret KeyObject), the bytes themselves must not
+  // be an asymmetric key: that is how a public key ends up as an HMAC secret.
+  if (looksAsymmetricText(bytes.toString('latin1', 0, Math.min(bytes.length, 64))) || looksLikeDer(bytes)) {
+    throw new TypeError(`${path}: an ${alg} secret must not be PEM, JWK, SSH or DER key material`);
   }
   if (bytes.length < MIN_HMAC_SECRET_BYTES) {
     throw new TypeError(`${path}: an ${alg} secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`);
@@ -80,6 +80,23 @@ function fromJwk(jwk: JsonWebKey): KeyObject {
   return typeof jwk.d === 'string'
     ? createPrivateKey({ key: jwk, format: 'jwk' })
     : createPublicKey({ key: jwk, format: 'jwk' });
+}
+
+/**
+ * Defence in depth for TesseraKey objects not made by importKey/generateKey (any plain object has
+ * the shape): its KeyObject must really be what its alg and kind say, so a hand-built
+ * `{ alg: 'HS256', keyObject: <public key> }` can never turn into an HMAC key.
+ */
+export function assertUsableKey(key: TesseraKey, path: string): void {
+  if (key === null || typeof key !== 'object' || !(key.keyObject instanceof KeyObject) || !isAlg(key.alg)) {
+    throw new TypeError(`${path} must be a TesseraKey (from importKey or generateKey)`);
+  }
+  if (key.keyObject.type !== key.kind) throw new TypeError(`${path}.kind does not match its keyObject`);
+  if (ALG_INFO[key.alg].family === 'HS') {
+    if (key.kind !== 'secret') throw new TypeError(`${path}: an ${key.alg} key must be a secret`);
+  } else {
+    assertKeyFitsAlg(key.keyObject, key.alg, path);
+  }
 }
 
 /** The key's type, curve and size must be exactly what the algorithm needs. */

@@ -86,5 +86,10 @@ describe('createKeySet', () => {
     assert.equal(set.list().length, 2);
     assert.ok(Object.isFrozen(set));
     assert.throws(() => createKeySet([{} as never]), TypeError);
+    // A hand-built key whose KeyObject is not what its alg says (the HS256-with-a-public-key trick).
+    const forged = { kid: 'x', alg: 'HS256', kind: 'secret', keyObject: ed.publicKey } as never;
+    assert.throws(() => createKeySet([forged]), TypeError);
+    const lying = { kid: 'x', alg: 'ES384', kind: 'public', keyObject: es256.publicKey } as never;
+    assert.throws(() => createKeySet([lying]), /P-384/);
   });
 });

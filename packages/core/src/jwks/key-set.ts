@@ -2,6 +2,7 @@
 // one allowed algorithm and skips the rest, so one odd key in a remote JWKS breaks nothing.
 import type { JsonWebKey } from 'node:crypto';
 import { importKey } from '../jwk/import.js';
+import { assertUsableKey } from '../jwk/key-material.js';
 import { ALG_INFO, type Alg, algorithmSet } from '../lib/algorithms.js';
 import { assertObject } from '../lib/options.js';
 import type { KeySet, TesseraKey } from '../types.js';
@@ -20,9 +21,10 @@ export function isImmutableKeySet(set: KeySet): boolean {
 export function createKeySet(keys: Iterable<TesseraKey>): KeySet {
   const map = new Map<string, TesseraKey>();
   for (const key of keys) {
-    if (!key || typeof key.kid !== 'string' || typeof key.alg !== 'string') {
+    if (!key || typeof key.kid !== 'string') {
       throw new TypeError('keys must contain TesseraKey objects (from importKey or generateKey)');
     }
+    assertUsableKey(key, `keys[${map.size}]`);
     if (!map.has(key.kid)) map.set(key.kid, key);
   }
   const list = Object.freeze([...map.values()]);

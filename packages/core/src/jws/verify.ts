@@ -1,6 +1,7 @@
 // The JWS side of verification: header segment -> validated header + resolved key + prepared
 // signature check, cached per exact header segment (every token of one key shares the segment).
 import { JoseAlgNotAllowed, JwksNoMatchingKey } from '../errors.js';
+import { assertUsableKey } from '../jwk/key-material.js';
 import type { Alg } from '../lib/algorithms.js';
 import { BoundedMap } from '../lib/bounded-map.js';
 import type { JwsHeader, KeySet, TesseraKey } from '../types.js';
@@ -23,6 +24,7 @@ const prepared = new WeakMap<TesseraKey, VerifyFn>();
 export function verifierFor(key: TesseraKey): VerifyFn {
   let fn = prepared.get(key);
   if (fn === undefined) {
+    assertUsableKey(key, 'key');
     const keyObject = key.kind === 'private' ? (key.publicKey ?? key.keyObject) : key.keyObject;
     fn = prepareVerify(key.alg, keyObject);
     prepared.set(key, fn);

@@ -14,20 +14,21 @@ export interface ClaimsPolicy {
 }
 
 /**
- * Throws the matching TesseraError, or returns the time (seconds) until which the claims stay
- * valid (exp and maxAge, each plus the tolerance), which the verified-token cache re-checks.
+ * Throws the matching TesseraError, or returns the time (seconds) from which `exp` makes the token
+ * expired (exp + tolerance; Infinity without exp), which the verified-token cache re-checks.
  */
 export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPolicy, now: number): number {
   const tol = policy.clockTolerance;
-  let validUntil = Number.POSITIVE_INFINITY;
-  let validUntilClaim = 'exp';
+  let expUntil = Number.POSITIVE_INFINITY;
 
   const exp = payload.exp;
   if (exp === undefined) {
     if (policy.requireExp) throw new JwtClaimInvalid('exp', 'missing', 'exp claim is required');
   } else {
     if (!isNumericDate(exp)) throw new JwtClaimInvalid('exp', 'invalid', 'exp claim must be a number');
-    validUntil = exp + tol;
+    expUntil = exp + tol;
+    // Expired when now is at or past exp (RFC 7519 4.1.4: "on or after"), after the tolerance.
+    if (now >= expUntil) throw new JwtExpired('exp');
   }
 
   const nbf = payload.nbf;
@@ -43,18 +44,8 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
   }
   if (policy.maxAge !== undefined) {
     if (iat === undefined) throw new JwtClaimInvalid('iat', 'missing', 'iat claim is required by maxAge');
-    const until = (iat as number) + policy.maxAge + tol;
-    if (until < validUntil) {
-      validUntil = until;
-      validUntilClaim = 'iat';
-    }
+    if (isTooOld(iat as number, policy, now)) throw new JwtExpired('iat', 'token is older than maxAge');
   }
-  // Expired when now is at or past exp (RFC 7519 4.1.4: "on or after"), after the tolerance.
-  if (now >= validUntil)
-    throw new JwtExpired(
-      validUntilClaim,
-      validUntilClaim === 'iat' ? 'token is older than maxAge' : undefined,
-    );
 
   if (policy.issuer !== undefined) {
     const iss = payload.iss;
@@ -76,7 +67,12 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
   for (const name of policy.requiredClaims) {
     if (payload[name] === undefined) throw new JwtClaimInvalid(name, 'missing');
   }
-  return validUntil;
+  return expUntil;
+}
+
+/** maxAge: a token exactly maxAge (+ tolerance) old is still valid; one second more is not. */
+export function isTooOld(iat: number, policy: ClaimsPolicy, now: number): boolean {
+  return policy.maxAge !== undefined && now > iat + policy.maxAge + policy.clockTolerance;
 }
 
 const STRING_CLAIMS = ['sub', 'jti', 'sid'] as const;

@@ -1,7 +1,7 @@
 // createSigner: header {alg, typ, kid} encoded once per signer; each call adds iss, aud, iat, exp,
 // jti to the claims, encodes the payload and signs the ASCII signing input.
+import { assertUsableKey } from '../jwk/key-material.js';
 import { prepareSign } from '../jws/primitive.js';
-import { ALG_INFO } from '../lib/algorithms.js';
 import { parseDuration } from '../lib/duration.js';
 import { assertObject, optionalFunction, optionalString, optionalStringSet } from '../lib/options.js';
 import { randomId } from '../lib/random-id.js';
@@ -29,9 +29,10 @@ export type Signer = (claims: Record<string, unknown>, overrides?: SignOverrides
 export function createSigner(opts: SignerOptions): Signer {
   const o = assertObject(opts, 'opts');
   const key = o.key as TesseraKey;
-  if (!key || typeof key !== 'object' || !ALG_INFO[key.alg] || typeof key.kid !== 'string') {
+  if (!key || typeof key !== 'object' || typeof key.kid !== 'string') {
     throw new TypeError('opts.key must be a TesseraKey (from importKey or generateKey)');
   }
+  assertUsableKey(key, 'opts.key');
   if (key.kind === 'public')
     throw new TypeError('opts.key must be a private or secret key, not a public key');
   const issuer = optionalString(o.issuer, 'opts.issuer');

@@ -24,7 +24,7 @@ import {
 } from '../lib/options.js';
 import { type CachedToken, TokenCache, type TokenCacheControl } from '../lib/token-cache.js';
 import type { JwsHeader, JwtPayload, KeySet, TesseraKey } from '../types.js';
-import { type ClaimsPolicy, checkClaims } from './claims.js';
+import { type ClaimsPolicy, checkClaims, isTooOld } from './claims.js';
 
 export interface VerifierOptions {
   keys: KeySet | TesseraKey | TesseraKey[];
@@ -85,9 +85,14 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   function verifyFromCache(token: string, entry: CachedToken): VerifiedToken {
     // Time moves on and keys go away: both are checked on every hit, like on a miss.
-    if (now() / 1000 >= entry.validUntil) {
+    const t = now() / 1000;
+    if (t >= entry.expUntil) {
       tokenCache!.delete(token);
-      throw new JwtExpired(entry.validUntilClaim);
+      throw new JwtExpired('exp');
+    }
+    if (isTooOld(entry.result.payload.iat as number, policy, t)) {
+      tokenCache!.delete(token);
+      throw new JwtExpired('iat', 'token is older than maxAge');
     }
     if (!resolver.holds(entry.key)) {
       tokenCache!.delete(token);
@@ -109,15 +114,13 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     if (!isBase64urlRange(token, d1 + 1, d2)) throw new JwtMalformed('payload is not base64url');
     if (!entry.verify(token.slice(0, d2), signature)) throw new JwsSignatureInvalid();
     const payload = decodePayloadRange(token, d1 + 1, d2);
-    const validUntil = checkClaims(payload, policy, now() / 1000);
+    const expUntil = checkClaims(payload, policy, now() / 1000);
     if (isRevoked?.(payload as JwtPayload, entry.header)) throw new JwtRevoked();
     if (tokenCache === undefined) return { header: entry.header, payload: payload as JwtPayload };
     const result = Object.freeze({ header: entry.header, payload: deepFreeze(payload) as JwtPayload });
     tokenCache.set(token, {
       result,
-      validUntil,
-      validUntilClaim:
-        typeof payload.exp === 'number' && validUntil >= payload.exp + policy.clockTolerance ? 'exp' : 'iat',
+      expUntil,
       key: entry.key,
       kid: entry.key.kid,
       jti: payload.jti as string | undefined,

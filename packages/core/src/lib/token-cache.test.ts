@@ -63,6 +63,19 @@ describe('verified-token cache', () => {
     assert.equal(verify.cache?.size, 0);
   });
 
+  test('a hit re-checks maxAge the same way as a miss (exactly maxAge old is still valid)', () => {
+    const { sign, verify, tick } = setup({ maxAge: 30 });
+    const t = sign({ sub: 'u1' });
+    verify(t);
+    tick(30);
+    assert.equal(verify(t).payload.sub, 'u1');
+    tick(1);
+    assert.equal(
+      code(() => verify(t)),
+      'ERR_JWT_EXPIRED',
+    );
+  });
+
   test('a hit still calls isRevoked', () => {
     const { sign, verify, revoked } = setup();
     const t = sign({ sub: 'u1' }, { jti: 'j1' });

@@ -1,14 +1,13 @@
 // Cache of verified tokens, keyed by the full token string. A hit skips the signature and JSON work
-// but never the time check (validUntil) nor the revocation callback, which the verifier runs on it.
+// but never the time checks (exp, maxAge) nor the revocation callback, which the verifier runs on it.
 // Eviction is CLOCK-style ("LRU-ish"): a hit only sets a flag (cheap on the hot path); when full,
 // the oldest entries that were hit get a second chance at the back, the first one not hit goes.
 import type { JwsHeader, JwtPayload, TesseraKey } from '../types.js';
 
 export interface CachedToken {
   readonly result: { readonly header: JwsHeader; readonly payload: JwtPayload };
-  /** Seconds: exp (and maxAge) plus tolerance. */
-  readonly validUntil: number;
-  readonly validUntilClaim: string;
+  /** Seconds: exp plus tolerance (Infinity without exp); maxAge is re-checked from the payload. */
+  readonly expUntil: number;
   readonly key: TesseraKey;
   readonly kid: string;
   readonly jti: string | undefined;
