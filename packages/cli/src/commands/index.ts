@@ -53,4 +53,7 @@ export const commands: readonly CommandEntry[] = [
   tokenExplain,
   secretGenerate,
   secretCheck,
+  lazy('bench', "run the repository's benchmark suites (core by default; needs a checkout)", async () => {
+    return (await import('./bench.js')).bench;
+  }),
 ];
