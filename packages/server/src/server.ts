@@ -17,6 +17,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { createLogger } from './plugins/logger.js';
 import { createRateLimits } from './plugins/rate-limit.js';
 import { createSharedLimiters, type SharedLimiters } from './plugins/rate-limit-redis.js';
+import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
 import { deriveSuccessorKey } from './refresh/refresh-token.js';
 import { createRevocationService } from './revocation/revocation-service.js';
@@ -127,6 +128,8 @@ export async function createContext(config: Config, opts: StartServerOptions = {
 
     await revocations.start();
     await keys.start();
+    const housekeeping = startRefreshHousekeeping({ store: stores.refreshTokens, clock, logger });
+    stopHousekeeping.set(stores, housekeeping.stop);
     await fanout.start();
     await ensureBootstrapAdmin({ users: stores.users, audit, clock, logger, admin: config.bootstrapAdmin });
     await warmUpDummyHash();
@@ -151,8 +154,12 @@ export async function createContext(config: Config, opts: StartServerOptions = {
   }
 }
 
+// Timers owned by a context, keyed by its stores (AppContext itself stays the agreed shape).
+const stopHousekeeping = new WeakMap<object, () => void>();
+
 /** Stops the services' timers and closes storage. */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  stopHousekeeping.get(ctx.stores)?.();
   await ctx.services.keys.stop();
   await ctx.services.revocations.stop();
   const extra = extras.get(ctx);
