@@ -60,6 +60,10 @@ describe('tessera users', () => {
     assert.equal((await run(['users', 'create'], PASSWORD)).code, 2);
     assert.equal((await run(['users', 'create', 'x@example.com'], '')).code, 2);
     assert.equal((await run(['users', 'set-roles', 'bob@example.com'])).code, 2);
+    assert.equal(
+      (await run(['users', 'create', 'r@example.com', '--roles', 'Super User'], PASSWORD)).code,
+      2,
+    );
     assert.equal((await run(['users', 'list', '--limit', 'lots'])).code, 2);
     const badConfig = await tessera(['users', 'list'], {
       env: { ...env, TESSERA_DATABASE_URL: 'mysql://x' },

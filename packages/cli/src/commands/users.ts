@@ -69,6 +69,10 @@ function parseRoles(text: string): string[] {
     .map((r) => r.trim())
     .filter(Boolean);
   if (roles.length === 0) throw new UsageError('give at least one role, e.g. user,admin');
+  // The admin API's rule: lower-case words, so roles fit tokens and X-Auth-Roles headers.
+  const bad = roles.find((r) => !/^[a-z][a-z0-9_:-]{0,31}$/.test(r));
+  if (bad !== undefined)
+    throw new UsageError(`invalid role '${bad}': use lower-case words (a-z, 0-9, _ : -)`);
   return roles;
 }
 
