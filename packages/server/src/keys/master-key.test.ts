@@ -35,13 +35,13 @@ describe('master key', () => {
     assert.throws(() => loadMasterKey({ value: 'short', production: true, databaseUrl: 'sqlite:x' }));
   });
 
-  test('development generates .tessera/master.key next to the SQLite file, mode 0600, and reuses it', () => {
+  test('development generates master.key beside the SQLite file, mode 0600, and reuses it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-mk-'));
     const warnings: string[] = [];
     const logger = { warn: (_: unknown, msg?: string) => warnings.push(msg ?? '') };
     const url = `sqlite:${join(dir, 'data.db')}`;
     const a = loadMasterKey({ production: false, databaseUrl: url, logger });
-    const path = join(dir, '.tessera', 'master.key');
+    const path = join(dir, 'master.key');
     assert.equal(devMasterKeyPath(url), path);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(parseMasterKey(readFileSync(path, 'utf8')), a);

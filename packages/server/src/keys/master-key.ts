@@ -49,12 +49,15 @@ function isWeak(bytes: Buffer): boolean {
   return new Set(bytes).size < 8;
 }
 
-/** Where the development key file lives: `.tessera/master.key` next to the SQLite file. */
+/**
+ * Where the development key file lives: `master.key` in the SQLite file's directory (so the default
+ * `./.tessera/tessera.db` keeps it at `./.tessera/master.key`); `./.tessera/master.key` otherwise.
+ */
 export function devMasterKeyPath(databaseUrl: string, cwd = process.cwd()): string | undefined {
   if (!databaseUrl.startsWith('sqlite:')) return join(cwd, '.tessera', 'master.key');
   const path = databaseUrl.slice('sqlite:'.length);
   if (path === ':memory:' || path === '') return undefined;
-  return join(dirname(resolve(cwd, path)), '.tessera', 'master.key');
+  return join(dirname(resolve(cwd, path)), 'master.key');
 }
 
 export interface LoadMasterKeyOptions {
