@@ -231,6 +231,42 @@ describe('login → refresh → reuse → logout → logout-all', () => {
     remember(newLogin.body.refresh_token);
   });
 
+  test('a browser whose access token is gone logs out with the cookie alone', async () => {
+    const email = uniqueEmail('cookie-logout');
+    await request(t.url, 'POST', '/v1/auth/register', { body: { email, password: GOOD_PASSWORD } });
+    const login = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email, password: GOOD_PASSWORD },
+    });
+    remember(login.body.access_token);
+    const cookie = remember(refreshCookie(login))!;
+    const out = await request(t.url, 'POST', '/v1/auth/logout', {
+      headers: { cookie: `tessera_rt=${cookie}`, origin: TEST_ORIGIN },
+    });
+    assert.equal(out.status, 204);
+    assert.equal((await request(t.url, 'GET', '/v1/me', { token: login.body.access_token })).status, 401);
+    assert.equal((await cookieRefresh(cookie)).status, 401);
+  });
+
+  test('a disabled account gets the same 401 invalid_credentials as a wrong password', async () => {
+    const user = await registerAndLogin(t.url);
+    remember(user.accessToken);
+    remember(user.refreshToken);
+    await t.server.ctx.stores.users.update(user.userId, { disabled: true, updatedAt: Date.now() });
+    const res = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email: user.email, password: GOOD_PASSWORD },
+    });
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.body, {
+      error: 'invalid_credentials',
+      error_description: 'Email or password is incorrect.',
+    });
+    // Its refresh token stops working too.
+    const r = await request(t.url, 'POST', '/v1/auth/refresh', {
+      body: { refresh_token: user.refreshToken },
+    });
+    assert.equal(r.status, 401);
+  });
+
   test('no access token, refresh token or password appears in the logs', () => {
     const logs = t.logs();
     assert.ok(logs.includes('"msg":"request completed"'), 'the logs were captured');
