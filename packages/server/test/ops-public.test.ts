@@ -121,6 +121,17 @@ describe('public operations endpoints', () => {
       400,
     );
   });
+
+  test('authz: a validly signed subject that cannot be a header value is 401, never forwarded', async () => {
+    const keys = s.server.ctx.services.keys;
+    for (const sub of ['u_1\r\nX-Auth-Roles: admin', 'usér', 'u_2\u0000']) {
+      const token = keys.signAccessToken({ sub, roles: ['user'] });
+      const res = await request(s.url, 'GET', '/v1/authz', { token });
+      assert.equal(res.status, 401, JSON.stringify(sub));
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      assert.equal(res.headers.get('x-auth-subject'), null);
+    }
+  });
 });
 
 describe('metrics without a token', () => {

@@ -4,7 +4,7 @@
 // when ?role= names a role the token lacks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { badRequest, insufficientScope } from '../errors.js';
+import { badRequest, insufficientScope, invalidToken } from '../errors.js';
 import { verifyBearer } from '../plugins/authenticate.js';
 
 const ROLE = /^[a-z][a-z0-9_:-]{0,31}$/;
@@ -20,8 +20,10 @@ export async function authzRoutes(app: FastifyInstance, ctx: AppContext): Promis
     }
     const auth = verifyBearer(ctx, request);
     if (role !== undefined && !auth.roles.includes(role)) throw insufficientScope(role);
-    // Header values must be printable ASCII; a claim that is not is left out rather than a 500.
-    if (!HEADER_SAFE.test(auth.sub)) throw badRequest('the token subject cannot be forwarded');
+    // Header values must be printable ASCII. A subject that is not cannot be forwarded faithfully
+    // (stripping could turn one user into another): refuse it as 401, which gateways pass through,
+    // where a 400 would become a 500 at nginx.
+    if (!HEADER_SAFE.test(auth.sub)) throw invalidToken();
     reply.header('x-auth-subject', auth.sub);
     reply.header('x-auth-roles', auth.roles.filter((r) => HEADER_SAFE.test(r) && !r.includes(',')).join(','));
     if (auth.sid) reply.header('x-auth-session', auth.sid);
