@@ -139,7 +139,7 @@ export async function run({ quick, args }) {
   const profileDir = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
   const plan = quick
     ? { hashes: 2, login: 2, clients: 20, me: { rounds: 1, duration: 2, warmup: 1 }, refresh: [1, 2, 2] }
-    : { hashes: 7, login: 8, clients: 200, me: { rounds: 3, duration: 5, warmup: 2 }, refresh: [3, 8, 8] };
+    : { hashes: 7, login: 8, clients: 200, me: { rounds: 5, duration: 3, warmup: 2 }, refresh: [3, 8, 8] };
   const loadavgAtStart = os.loadavg().map((l) => round(l, 3));
   const dir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-server-'));
   const argon2 = await measureArgon2(plan.hashes);
@@ -149,12 +149,14 @@ export async function run({ quick, args }) {
   );
 
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  const env = serverEnv(dir); // one master key for the server and the verify-only app
   const auth = await spawnServer(script('server-tessera.mjs'), {
-    env: serverEnv(dir),
+    env,
     execArgv,
     timeoutMs: 60_000,
   });
   let bare;
+  let bareAuth;
   const out = { loadavgAtStart, argon2, clients: plan.clients };
   try {
     const reg = await postJson(auth.url, '/v1/auth/register', { email: EMAIL, password: PASSWORD });
@@ -182,6 +184,9 @@ export async function run({ quick, args }) {
 
     // GET /v1/me: every request carries one of the pool's tokens in turn (a client reuses its token).
     bare = await spawnServer(script('server-fastify-bare.mjs'), { args: [JSON.stringify(claims)] });
+    bareAuth = await spawnServer(script('server-fastify-auth.mjs'), { env, timeoutMs: 60_000 });
+    const denied = await fetch(`${bareAuth.url}/v1/me`, { headers: { authorization: 'Bearer x.y.z' } });
+    if (denied.status !== 401) throw new Error(`fastify + tessera verify: a bad token got ${denied.status}`);
     const meRequests = () => {
       let k = 0;
       return [
@@ -197,6 +202,7 @@ export async function run({ quick, args }) {
     };
     const meTargets = [
       { name: 'fastify bare, no auth', url: bare.url, pid: bare.pid, requests: meRequests() },
+      { name: 'fastify bare + tessera verify', url: bareAuth.url, pid: bareAuth.pid, requests: meRequests() },
       { name: 'tessera /v1/me', url: auth.url, pid: auth.pid, requests: meRequests() },
       {
         name: 'tessera /healthz',
@@ -206,8 +212,9 @@ export async function run({ quick, args }) {
       },
     ];
     out.me = await compareWithCpu(meTargets, { ...plan.me, connections: 50 });
-    await bare.close();
+    await Promise.all([bare.close(), bareAuth.close()]);
     bare = undefined;
+    bareAuth = undefined;
 
     // Refreshes: the driver process, every client rotating its own token.
     const tokensFile = join(dir, 'refresh-tokens.json');
@@ -239,7 +246,7 @@ export async function run({ quick, args }) {
     }
     out.refresh = refresh.phases.filter((p) => p.name !== 'warm-up').map(roundAll);
   } finally {
-    await Promise.all([auth.close(), bare?.close()]);
+    await Promise.all([auth.close(), bare?.close(), bareAuth?.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
   report(out, quick);
@@ -262,7 +269,8 @@ function roundAll(o) {
 
 function report(out, quick) {
   const cell = (v) => (v === null || v === undefined ? '-' : String(round(v, 3)));
-  const bare = out.me.find((r) => r.name.startsWith('fastify'));
+  const bare = out.me.find((r) => r.name === 'fastify bare, no auth');
+  const bareAuth = out.me.find((r) => r.name === 'fastify bare + tessera verify');
   const me = out.me.find((r) => r.name === 'tessera /v1/me');
   const rows = [
     [
@@ -309,6 +317,11 @@ function report(out, quick) {
         (quick ? ' (quick run: fewer clients)' : ''),
     ),
     target('/v1/me (ES256, cache, deny-list) >= 0.8x bare Fastify', meRatio >= 0.8, `${meRatio.toFixed(2)}x`),
+    target(
+      "(auth alone) bare Fastify + Tessera's verification >= 0.8x bare Fastify",
+      bareAuth.reqPerSec / bare.reqPerSec >= 0.8,
+      `${(bareAuth.reqPerSec / bare.reqPerSec).toFixed(2)}x`,
+    ),
   ];
   // Informational: what a request costs the server, less disturbed by the machine's other jobs.
   out.meCpuRatio = me.serverCpuUsPerReq ? round(bare.serverCpuUsPerReq / me.serverCpuUsPerReq, 3) : null;
