@@ -1,45 +1,9 @@
 // createVerifier: protected-header policy (alg, none, crit, b64, kid, typ, duplicate names).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ErrorCode } from '../errors.js';
-import { generateKey } from '../jwk/generate.js';
-import { importKey, publicKeyOf } from '../jwk/import.js';
+import { b64, base, claims, code, craft, es, header, hs } from '../../test/support/verify-fixtures.js';
 import { prepareSign } from '../jws/primitive.js';
-import type { Alg } from '../lib/algorithms.js';
-import type { TesseraKey } from '../types.js';
 import { createVerifier } from './verify.js';
-
-const NOW = 1_800_000_000_000; // fixed ms clock
-const now = () => NOW;
-const T = NOW / 1000;
-const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-
-/** Signs any header/payload text with the key's primitive (to build hostile tokens). */
-function craft(key: TesseraKey, header: unknown, payload: unknown): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${prepareSign(key.alg, key.keyObject)(input).toString('base64url')}`;
-}
-
-function code(fn: () => unknown): ErrorCode | string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code ?? (err as Error).name;
-  }
-  return 'no error';
-}
-
-const es = generateKey('ES256', { kid: 'es' });
-const hs = importKey(Buffer.alloc(32, 7), { alg: 'HS256', kid: 'hs' });
-const claims = { iss: 'https://auth.example.com', aud: 'api.example.com', sub: 'u1', exp: T + 60, iat: T };
-const header = { alg: 'ES256', typ: 'at+jwt', kid: 'es' };
-const base = {
-  keys: [publicKeyOf(es), hs],
-  algorithms: ['ES256', 'HS256'] as Alg[],
-  issuer: 'https://auth.example.com',
-  audience: 'api.example.com',
-  now,
-};
 
 describe('createVerifier: header policy', () => {
   const v = createVerifier(base);
