@@ -9,7 +9,10 @@ export interface KeyService {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Signs an access token with the active key: adds iss, aud (unless given), iat, exp, jti. */
-  signAccessToken(claims: Record<string, unknown>, opts?: { ttl?: number; audience?: string | string[] }): string;
+  signAccessToken(
+    claims: Record<string, unknown>,
+    opts?: { ttl?: number; audience?: string | string[] },
+  ): string;
   /** Verifies an access token issued here (algorithms, iss, aud, exp, deny-list); throws TesseraError. */
   verifyAccessToken(token: string): { header: JwsHeader; payload: JwtPayload };
   /** The public JWKS (next, active, retiring keys). */
@@ -19,7 +22,17 @@ export interface KeyService {
   /** Re-reads the keyring from storage (other instances rotate too). */
   reload(): Promise<void>;
   /** For the admin API and the CLI: every key with its state and times (no private material). */
-  list(): Promise<Array<{ kid: string; alg: string; state: string; createdAt: number; activatedAt: number | null; retiringAt: number | null; retiredAt: number | null }>>;
+  list(): Promise<
+    Array<{
+      kid: string;
+      alg: string;
+      state: string;
+      createdAt: number;
+      activatedAt: number | null;
+      retiringAt: number | null;
+      retiredAt: number | null;
+    }>
+  >;
   /** Seconds a JWKS response may be cached (matches the rotation schedule). */
   jwksMaxAge(): number;
   readonly algorithm: TesseraKey['alg'];
