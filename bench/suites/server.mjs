@@ -15,7 +15,7 @@ import { runIsolated } from '../lib/isolate.mjs';
 import { writeResults } from '../lib/results.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { formatTable, formatTargets, target } from '../lib/table.mjs';
-import { processCpuMs } from '../servers/server-cpu.mjs';
+import { compareWithCpu, loadWithCpu, pick, roundAll } from '../servers/server-cpu.mjs';
 
 export const description =
   'auth server on SQLite: logins/s, refreshes/s (200 clients), GET /v1/me vs bare Fastify';
@@ -79,46 +79,6 @@ async function loginSessions(base, n, concurrency) {
   return sessions;
 }
 
-/** One autocannon run with the server's CPU time per request (from /proc). */
-async function loadWithCpu(pid, opts) {
-  const cpu0 = processCpuMs(pid);
-  const run = await httpLoad(opts);
-  const cpu1 = processCpuMs(pid);
-  run.serverCpuUsPerReq = cpu0 !== null && run.total ? ((cpu1 - cpu0) * 1000) / run.total : null;
-  return run;
-}
-
-/**
- * compareHttp's interleaved rounds (warm-up, then the order rotated each round, medians), plus the
- * server's CPU µs per request: on a shared machine whose other jobs take most of the CPU, req/s
- * says how busy the machine was, CPU per request what a request costs.
- */
-async function compareWithCpu(targets, opts) {
-  const load = (t, duration) => loadWithCpu(t.pid, { ...t, duration, connections: opts.connections });
-  for (const t of targets) assertClean(t.name, await load(t, opts.warmup));
-  const runs = targets.map(() => []);
-  for (let round = 0; round < opts.rounds; round++) {
-    for (let k = 0; k < targets.length; k++) {
-      const i = (round + k) % targets.length;
-      const r = await load(targets[i], opts.duration);
-      assertClean(targets[i].name, r);
-      runs[i].push(r);
-    }
-  }
-  const med = (list, key) => (list.some((r) => r[key] === null) ? null : median(list.map((r) => r[key])));
-  return targets.map((t, i) => ({
-    name: t.name,
-    ...pick({
-      reqPerSec: med(runs[i], 'reqPerSec'),
-      latencyP50Ms: med(runs[i], 'latencyP50Ms'),
-      latencyP99Ms: med(runs[i], 'latencyP99Ms'),
-      total: runs[i].reduce((a, r) => a + r.total, 0),
-      serverCpuUsPerReq: med(runs[i], 'serverCpuUsPerReq'),
-    }),
-    rounds: runs[i].map((r) => pick(r)),
-  }));
-}
-
 function serverEnv(dir) {
   const limit = '999999999/1s'; // the bench measures the work, not the rate limiter's refusals
   return {
@@ -176,8 +136,20 @@ export async function run({ quick, args }) {
     assertClean('login', login);
     out.login = pick(login);
 
-    const sessions = await loginSessions(auth.url, plan.clients, 4);
+    const [revoked, ...sessions] = await loginSessions(auth.url, plan.clients + 1, 4);
     const pool = sessions.map((s) => s.accessToken);
+    // The deny-list is live and consulted: one logged-out session's token must now get 401.
+    const bearer = (token) => ({ authorization: `Bearer ${token}` });
+    const out204 = await fetch(`${auth.url}/v1/auth/logout`, {
+      method: 'POST',
+      headers: bearer(revoked.accessToken),
+    });
+    const after = await fetch(`${auth.url}/v1/me`, { headers: bearer(revoked.accessToken) });
+    if (out204.status !== 204 || after.status !== 401) {
+      throw new Error(
+        `deny-list check: logout ${out204.status}, then /v1/me ${after.status} (expected 204, 401)`,
+      );
+    }
     const me = await fetch(`${auth.url}/v1/me`, { headers: { authorization: `Bearer ${pool[0]}` } });
     const claims = await me.json();
     if (me.status !== 200 || typeof claims.sub !== 'string') throw new Error(`/v1/me: status ${me.status}`);
@@ -252,19 +224,6 @@ export async function run({ quick, args }) {
   report(out, quick);
   if (profileDir) console.log(`CPU profile of the auth server written to ${resolve(profileDir)}`);
   if (!quick || args.includes('--write')) console.log(`wrote ${writeResults('server', out)}`);
-}
-
-const pick = (r) =>
-  roundAll({
-    reqPerSec: r.reqPerSec,
-    latencyP50Ms: r.latencyP50Ms,
-    latencyP99Ms: r.latencyP99Ms,
-    total: r.total,
-    serverCpuUsPerReq: r.serverCpuUsPerReq,
-  });
-
-function roundAll(o) {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 4) : v]));
 }
 
 function report(out, quick) {
