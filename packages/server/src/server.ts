@@ -108,7 +108,10 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     });
     const limits = createRateLimits({
       limits: config.limits,
+      // The limiter counts every refusal in the metric and audits once per key and window (an
+      // attacker hammering a limit must not flood the audit log); routes only answer 429.
       onLimited: (name) => metrics.rateLimited(name),
+      audit,
       ...(limiters ? { factory: limiters.factory } : {}),
     });
     const sessions = createSessionService({ stores, revocations, audit, clock, accessTtl: config.accessTtl });

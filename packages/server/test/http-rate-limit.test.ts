@@ -42,6 +42,26 @@ describe('login rate limits', () => {
     assert.ok(audit.length >= 1);
   });
 
+  test('hammering a limit: every refusal counted in the metric, one audit row per account and window', async () => {
+    const email = uniqueEmail('hammer');
+    const refusedBefore = await refusals('login_account');
+    const auditBefore = (await t.server.ctx.stores.audit.query({ event: 'rate_limited', limit: 1000 }))
+      .length;
+    for (let i = 0; i < 5; i++) assert.equal((await login(email, `wrong password ${i}`)).status, 401);
+    for (let i = 0; i < 10; i++) assert.equal((await login(email, GOOD_PASSWORD)).status, 429);
+    assert.equal((await refusals('login_account')) - refusedBefore, 10);
+    await new Promise((r) => setTimeout(r, 50)); // audit writes are fire-and-forget
+    const auditAfter = (await t.server.ctx.stores.audit.query({ event: 'rate_limited', limit: 1000 })).length;
+    assert.equal(auditAfter - auditBefore, 1);
+  });
+
+  /** The tessera_rate_limited_total counter for one limit, read from /metrics. */
+  async function refusals(limit: string): Promise<number> {
+    const text = (await request(t.url, 'GET', '/metrics')).text;
+    const line = text.split('\n').find((l) => l.startsWith(`tessera_rate_limited_total{limit="${limit}"}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
   test('unknown emails are limited the same way, so 429 reveals nothing', async () => {
     const email = uniqueEmail('ghost');
     for (let i = 0; i < 5; i++) assert.equal((await login(email, `guess number ${i}`)).status, 401);

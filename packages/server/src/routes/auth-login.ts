@@ -28,14 +28,10 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
     const ipLimit = await limits.loginIp(ip);
     if (!ipLimit.allowed) {
-      metrics.rateLimited('login_ip');
-      await audit.record('rate_limited', { ip, details: { limit: 'login_ip' } });
       throw rateLimited(ipLimit);
     }
     const accountLimit = await limits.loginAccountCheck(email);
     if (!accountLimit.allowed) {
-      metrics.rateLimited('login_account');
-      await audit.record('rate_limited', { ip, details: { limit: 'login_account' } });
       throw rateLimited(accountLimit);
     }
 

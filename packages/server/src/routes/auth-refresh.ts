@@ -12,14 +12,12 @@ import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js'
 const RefreshBody = z.object({ refresh_token: refreshTokenField.optional() });
 
 export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const { limits, metrics, refresh } = ctx.services;
+  const { limits, refresh } = ctx.services;
 
   app.post('/v1/auth/refresh', async (request, reply) => {
     const body = parseOptionalBody(request, RefreshBody);
     const ipLimit = await limits.refreshIp(request.ip);
     if (!ipLimit.allowed) {
-      metrics.rateLimited('refresh_ip');
-      await ctx.services.audit.record('rate_limited', { ip: request.ip, details: { limit: 'refresh_ip' } });
       throw rateLimited(ipLimit);
     }
     const presented = presentedRefreshToken(ctx, request, body.refresh_token);

@@ -16,8 +16,6 @@ export async function authRegisterRoutes(app: FastifyInstance, ctx: AppContext):
     // Registration hashes a password: it shares the per-IP login budget so it cannot be used to burn CPU.
     const ipLimit = await ctx.services.limits.loginIp(request.ip);
     if (!ipLimit.allowed) {
-      ctx.services.metrics.rateLimited('login_ip');
-      await ctx.services.audit.record('rate_limited', { ip: request.ip, details: { limit: 'login_ip' } });
       throw rateLimited(ipLimit);
     }
     const user = await createAccount(ctx.stores.users, ctx.clock, body);
