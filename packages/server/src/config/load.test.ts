@@ -77,6 +77,8 @@ describe('loadConfig', () => {
       [{ TESSERA_LOG_LEVEL: 'loud' }, 'TESSERA_LOG_LEVEL'],
       [{ TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }, 'TESSERA_BOOTSTRAP_ADMIN_PASSWORD'],
       [{ TESSERA_REFRESH_TTL: '60d' }, 'TESSERA_REFRESH_TTL'],
+      [{ TESSERA_DATABASE_URL: 'mysql://db/tessera' }, 'TESSERA_DATABASE_URL'],
+      [{ TESSERA_DATABASE_URL: './tessera.db' }, 'TESSERA_DATABASE_URL'],
     ];
     for (const [env, variable] of cases) {
       const err = configError(env);

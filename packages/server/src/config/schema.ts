@@ -131,7 +131,11 @@ export const envSchema = z.object({
   TESSERA_SESSION_MAX_AGE: duration.default(30 * 86400),
   TESSERA_REUSE_INTERVAL: duration.default(10),
   TESSERA_KEY_ROTATE_EVERY: duration.default(30 * 86400),
-  TESSERA_DATABASE_URL: nonEmpty.default('sqlite:./.tessera/tessera.db'),
+  TESSERA_DATABASE_URL: nonEmpty
+    .refine((url) => /^(sqlite:|postgres(ql)?:\/\/)/.test(url), {
+      message: 'expected sqlite:PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    })
+    .default('sqlite:./.tessera/tessera.db'),
   TESSERA_REDIS_URL: nonEmpty.optional(),
   TESSERA_MASTER_KEY: nonEmpty.optional(),
   TESSERA_MASTER_KEY_FILE: nonEmpty.optional(),
