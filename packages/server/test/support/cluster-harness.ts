@@ -40,7 +40,10 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-/** Starts `tessera serve` with `env` (on top of a clean environment: no TESSERA_* from the caller). */
+/**
+ * Starts `tessera serve` with `env` (on top of a clean environment: no TESSERA_* from the caller).
+ * The instance is ready when it logs "tessera listening", so TESSERA_LOG_LEVEL must stay `info` or lower.
+ */
 export async function startInstance(
   name: string,
   env: Record<string, string>,
@@ -61,10 +64,10 @@ export async function startInstance(
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start in 30 s:\n${chunks.join('')}`)),
-      30_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start in 60 s:\n${chunks.join('')}`));
+    }, 60_000);
     const check = () => {
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*tessera listening/.exec(chunks.join(''));
       if (m?.[1]) {
