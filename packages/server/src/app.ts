@@ -22,6 +22,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Only the configured proxies' X-Forwarded-For is believed; with none, request.ip is the peer.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     bodyLimit: config.bodyLimit,
+    // Fastify assigns the id itself (no hook); an incoming X-Request-Id is not trusted. The
+    // x-request-id response header is set in the security-headers onSend hook.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
@@ -45,9 +47,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSecurityHeaders(app, { hsts: config.issuer.startsWith('https:') });
   registerErrorHandler(app);
   registerCors(app, config.allowedOrigins);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
 
   await registerRoutes(app, ctx);
   return app;

@@ -1,6 +1,6 @@
 // Security headers on every response: nosniff, frame denial, a CSP that forbids everything for JSON,
 // no-store unless the route chose a cache policy (token responses must never be cached), and HSTS
-// when the issuer is served over https.
+// when the issuer is served over https. Also echoes the request id (x-request-id).
 import type { FastifyInstance } from 'fastify';
 
 export interface SecurityHeadersOptions {
@@ -9,7 +9,9 @@ export interface SecurityHeadersOptions {
 }
 
 export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Here rather than in an onRequest hook of its own: one hook less per request.
+    reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
