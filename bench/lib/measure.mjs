@@ -98,9 +98,13 @@ export async function measureInterleaved(contenders, opts = {}) {
     r.n = await calibrate(r.batch, r.isAsync, targetMs);
   }
 
+  // Round-robin with the start rotated each round, and the cycle reversed on odd rounds: with one
+  // fixed cycle every contender would always follow the same one, and inherit its garbage and its
+  // cache footprint every time.
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < runs.length; k++) {
-      const r = runs[(round + k) % runs.length];
+    const cycle = round % 2 ? [...runs].reverse() : runs;
+    for (let k = 0; k < cycle.length; k++) {
+      const r = cycle[(round + k) % cycle.length];
       collect();
       const ns = await timeBatch(r.batch, r.n, r.isAsync);
       r.samples.push(ns / 1000 / r.n);
