@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { lazyChildLoggerFactory } from './plugins/logger.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerRoutes } from './routes/index.js';
 
@@ -17,8 +18,14 @@ declare module 'fastify' {
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const { config } = ctx;
+  const logger = ctx.logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+  // "incoming request"/"request completed" are info lines: below info they are skipped outright
+  // (same output, no per-request work). Errors are logged by the error handler with the request id.
+  const requestLogs = logger.isLevelEnabled?.('info') ?? true;
   const app = Fastify({
-    loggerInstance: ctx.logger as FastifyBaseLogger,
+    loggerInstance: logger,
+    disableRequestLogging: !requestLogs,
+    childLoggerFactory: lazyChildLoggerFactory,
     // Only the configured proxies' X-Forwarded-For is believed; with none, request.ip is the peer.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     bodyLimit: config.bodyLimit,
