@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertClean, httpLoad, spawnServer } from './http-load.mjs';
-import { measureInterleaved } from './measure.mjs';
+import { measureInterleaved, measureSyncThenAsync } from './measure.mjs';
 import { median, round, spread } from './stats.mjs';
 import { formatTable, ratioTable } from './table.mjs';
 
@@ -62,6 +62,27 @@ describe('measureInterleaved', () => {
       warmupMs: 1,
     });
     assert.ok(settled >= r.batch * 2);
+  });
+});
+
+describe('measureSyncThenAsync', () => {
+  test('measures async contenders after the sync ones and keeps the given order', async () => {
+    const log = [];
+    const c = (name, isAsync) => ({
+      name,
+      async: isAsync,
+      fn: isAsync ? async () => log.push(name) : () => log.push(name),
+    });
+    const res = await measureSyncThenAsync([c('s1', false), c('a1', true), c('s2', false)], {
+      rounds: 1,
+      targetMs: 1,
+      warmupMs: 1,
+    });
+    assert.deepEqual(
+      res.map((r) => r.name),
+      ['s1', 'a1', 's2'],
+    );
+    assert.ok(log.lastIndexOf('s1') < log.indexOf('a1') && log.lastIndexOf('s2') < log.indexOf('a1'));
   });
 });
 
