@@ -95,6 +95,20 @@ export async function createSharedLimiters(opts: {
   const redis = opts.redisUrl
     ? openRedis({ url: opts.redisUrl, role: 'rate-limit', logger: opts.logger })
     : undefined;
+  // Until the connection is ready every call goes to the insurance limiter; wait for it (briefly),
+  // so an instance that just started does not split one window's counts across two backends.
+  if (redis && redis.status !== 'ready') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 2_000);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        redis?.off('ready', done);
+        resolve();
+      }
+      redis.once('ready', done);
+    });
+  }
 
   const factory: LimiterFactory = ({ keyPrefix, points, duration }): RateLimiterAbstract => {
     const base = { keyPrefix, points, duration };

@@ -1,0 +1,77 @@
+// Shared rate limits on real servers: two "instances" (two factories) count together through
+// Redis, and through PostgreSQL when Redis is unreachable (the insurance limiter), so the sixth
+// failed login is refused whichever instance sees it. Needs TESSERA_TEST_POSTGRES_URL and
+// TESSERA_TEST_REDIS_URL (failing in CI when missing).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import { createRateLimits } from './rate-limit.js';
+import { createSharedLimiters } from './rate-limit-redis.js';
+
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const postgresUrl = process.env.TESSERA_TEST_POSTGRES_URL?.trim();
+const redisUrl = process.env.TESSERA_TEST_REDIS_URL?.trim();
+const limits = { loginIp: '100/15m', loginAccount: '5/15m', refreshIp: '100/15m' };
+
+test('SQLite without Redis keeps the in-memory default', async () => {
+  assert.equal(await createSharedLimiters({ databaseUrl: 'sqlite:./unused.db' }), undefined);
+});
+
+describe('shared counters', {
+  skip:
+    !ci && (!postgresUrl || !redisUrl) ? 'TESSERA_TEST_POSTGRES_URL / TESSERA_TEST_REDIS_URL not set' : false,
+}, () => {
+  async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
+    assert.ok(postgresUrl, 'TESSERA_TEST_POSTGRES_URL');
+    const name = `tessera_rl_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(postgresUrl);
+      url.pathname = `/${name}`;
+      await fn(url.toString());
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  }
+
+  for (const [label, redis, backend] of [
+    ['Redis', redisUrl, 'redis+postgres'],
+    ['PostgreSQL alone', undefined, 'postgres'],
+    ['PostgreSQL insurance while Redis is unreachable', 'redis://127.0.0.1:1', 'redis+postgres'],
+  ] as const) {
+    test(`${label}: the sixth failed login is refused on the other instance`, async () => {
+      await withDatabase(async (url) => {
+        const shared = await Promise.all(
+          [0, 1].map(() => createSharedLimiters({ databaseUrl: url, redisUrl: redis })),
+        );
+        try {
+          const [a, b] = shared.map((s) => {
+            assert.ok(s);
+            assert.equal(s.backend, backend);
+            return createRateLimits({ limits, factory: s.factory });
+          });
+          assert.ok(a && b);
+          const email = `rl-${randomBytes(4).toString('hex')}@example.com`;
+          for (let i = 0; i < 5; i++) {
+            const r: { allowed: boolean } = await (i % 2 ? b : a).loginAccountFailed(email);
+            assert.equal(r.allowed, true, `attempt ${i + 1}`);
+          }
+          const check = await b.loginAccountCheck(email);
+          assert.equal(check.allowed, false);
+          assert.ok(check.resetSeconds > 0);
+          const sixth = await a.loginAccountFailed(email);
+          assert.equal(sixth.allowed, false);
+          // A success elsewhere clears it for everyone.
+          await b.loginAccountReset(email);
+          assert.equal((await a.loginAccountCheck(email)).allowed, true);
+        } finally {
+          await Promise.all(shared.map((s) => s?.close()));
+        }
+      });
+    });
+  }
+});
