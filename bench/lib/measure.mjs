@@ -133,10 +133,9 @@ export function measureOptions(quick) {
 }
 
 /**
- * Like measureInterleaved, but the async contenders get their own rounds, after the synchronous ones.
- * Interleaving jose's promise- and WebCrypto-heavy batches with synchronous verifiers put 8-17% on
- * some of them (Tessera's RSA and EdDSA rows), and not on others: the async work leaves something
- * behind (GC, thread pool) that a sync batch then pays for. The results keep the given order.
+ * Like measureInterleaved, but the async contenders get their own rounds, after the synchronous ones,
+ * so the promise and thread-pool work of an async batch (jose's WebCrypto) cannot spill into the
+ * next synchronous batch. The results keep the given order.
  * @param {Contender[]} contenders
  * @param {{ rounds?: number, targetMs?: number, warmupMs?: number }} [opts]
  */
