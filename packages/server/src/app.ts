@@ -2,7 +2,7 @@
 // body limit, proxy trust) and every route. No listening here: server.ts and tests do that.
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -24,7 +24,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const requestLogs = logger.isLevelEnabled?.('info') ?? true;
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: !requestLogs,
+    // (logController, not the deprecated top-level disableRequestLogging that warns at startup)
+    logController: new LogController({ disableRequestLogging: !requestLogs }),
     childLoggerFactory: lazyChildLoggerFactory,
     // Only the configured proxies' X-Forwarded-For is believed; with none, request.ip is the peer.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,

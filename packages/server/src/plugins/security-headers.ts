@@ -9,7 +9,9 @@ export interface SecurityHeadersOptions {
 }
 
 export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback style, not async: no I/O here, and an async hook costs a promise and a microtask
+  // turn on every response.
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Here rather than in an onRequest hook of its own: one hook less per request.
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -24,6 +26,6 @@ export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHead
       reply.header('pragma', 'no-cache');
     }
     if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    return payload;
+    done(null, payload);
   });
 }

@@ -15,10 +15,12 @@ export async function metricsRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   if (metrics.observeRequest) {
     const observe = metrics.observeRequest;
-    app.addHook('onResponse', async (request, reply) => {
+    // Callback style: the histogram update is synchronous, an async hook would only add a promise.
+    app.addHook('onResponse', (request, reply, done) => {
       // The route pattern, never the raw URL: ids in paths must not explode the label set.
       const route = request.routeOptions.url ?? 'unmatched';
       observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
 
