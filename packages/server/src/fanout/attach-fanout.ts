@@ -69,8 +69,8 @@ export function attachFanout(opts: {
 
   const keys: KeyService = Object.create(innerKeys, {
     rotateNow: {
-      value: async (actor: string | null) => {
-        const kid = await innerKeys.rotateNow(actor);
+      value: async (actor: string | null, o?: { replace?: string }) => {
+        const kid = await innerKeys.rotateNow(actor, o);
         transport.publish({ kind: 'keys' });
         return kid;
       },

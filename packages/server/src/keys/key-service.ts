@@ -174,10 +174,12 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     return reloading;
   }
 
-  async function rotate(actor: string | null): Promise<string> {
-    // The key this request wants replaced; if another admin or instance replaces it first (while
-    // we wait for the lock), their new key is the answer: concurrent requests make one key.
-    const before = (await keyStore.list()).find((r) => r.state === 'active')?.kid;
+  async function rotate(actor: string | null, replace: string | undefined): Promise<string> {
+    // The key this request wants replaced: named by the caller, else the one this instance signs
+    // with (read before any await, so a rotation finished elsewhere meanwhile still counts). If it
+    // is no longer active under the lock, someone replaced it first and their key is the answer:
+    // concurrent requests on any number of instances make one key.
+    const before = replace ?? signingKey?.kid;
     const kid = await keyStore.withRotationLock(
       async () => {
         const list = await keyStore.list();
@@ -234,10 +236,10 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     },
     jwks: () => jwks,
     jwksMaxAge: () => policy.jwksMaxAge,
-    rotateNow(actor) {
+    rotateNow(actor, o) {
       // Concurrent calls in this process share one rotation; across instances the lock and the
       // "is the key I wanted replaced still active?" check make the same guarantee.
-      rotating ??= rotate(actor).finally(() => {
+      rotating ??= rotate(actor, o?.replace).finally(() => {
         rotating = undefined;
       });
       return rotating;

@@ -2,11 +2,17 @@
 // and POST /v1/admin/keys/rotate (emergency rotation: the new key signs at once, on every
 // instance within the key service's reload interval; the old one stays published as retiring).
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import { KeyRotationUnsupportedError } from '../keys/hs-key-service.js';
 import type { KeyServiceBase } from '../keys/key-service-base.js';
 import { requireRole } from '../plugins/authenticate.js';
+import { parseOptionalBody } from '../plugins/validation.js';
+
+// `replace`: the kid the admin wants rotated away from (what their console or CLI showed as
+// active). Optional; the default is the key this instance signs with when the request arrives.
+const RotateBody = z.object({ replace: z.string().min(1).max(128).optional() }).strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -41,9 +47,10 @@ export async function adminKeysRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   app.post('/v1/admin/keys/rotate', { preHandler: admin }, async (request) => {
-    const previous = keys.activeKid?.() ?? null;
+    const body = parseOptionalBody(request, RotateBody);
+    const previous = body.replace ?? keys.activeKid?.() ?? null;
     try {
-      const kid = await keys.rotateNow(request.auth?.sub ?? null);
+      const kid = await keys.rotateNow(request.auth?.sub ?? null, previous ? { replace: previous } : {});
       return { kid, previous: previous === kid ? null : previous };
     } catch (err) {
       if (err instanceof KeyRotationUnsupportedError) {

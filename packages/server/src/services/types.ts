@@ -17,8 +17,12 @@ export interface KeyService {
   verifyAccessToken(token: string): { header: JwsHeader; payload: JwtPayload };
   /** The public JWKS (next, active, retiring keys). */
   jwks(): { keys: JsonWebKey[] };
-  /** Emergency/manual rotation: a new key signs from now on; returns the new kid. */
-  rotateNow(actor: string | null): Promise<string>;
+  /**
+   * Emergency/manual rotation: a new key signs from now on; returns the new kid. `replace` names the
+   * key to rotate away from (default: the key this instance signs with), which makes the call
+   * idempotent: if that key is no longer active, whoever replaced it made the key that is returned.
+   */
+  rotateNow(actor: string | null, opts?: { replace?: string }): Promise<string>;
   /** Re-reads the keyring from storage (other instances rotate too). */
   reload(): Promise<void>;
   /** For the admin API and the CLI: every key with its state and times (no private material). */
