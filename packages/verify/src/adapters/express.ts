@@ -12,7 +12,7 @@ import {
   missingToken,
   type TokenVerifier,
 } from '../authenticate.js';
-import { nodeRequestParts } from './node-http.js';
+import { nodeRequestParts, sendDenial } from './node-http.js';
 
 declare global {
   namespace Express {
@@ -36,15 +36,7 @@ export interface ExpressAuth extends ExpressMiddleware {
 }
 
 function send(res: Res, denial: Denial): void {
-  if (res.headersSent) return;
-  const body = JSON.stringify(denial.body);
-  res.writeHead(denial.status, {
-    ...denial.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(body)),
-    'cache-control': 'no-store',
-  });
-  res.end(body);
+  if (!res.headersSent) sendDenial(res, denial);
 }
 
 export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {}): ExpressAuth {
