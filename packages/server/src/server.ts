@@ -175,13 +175,8 @@ export async function startServer(config: Config, opts: StartServerOptions = {})
   const ctx = await createContext(config, opts);
   let app: FastifyInstance;
   try {
+    // 503s (storage unreachable) carry Retry-After from the error handler and /readyz.
     app = await buildApp(ctx);
-    // 503 means storage is unreachable for now (a PostgreSQL restart or failover): tell clients
-    // and load balancers when to try again.
-    app.addHook('onSend', async (_request, reply, payload) => {
-      if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '2');
-      return payload;
-    });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await closeContext(ctx);

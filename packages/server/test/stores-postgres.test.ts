@@ -178,8 +178,10 @@ describe('postgres backend', { skip: !url && !isCi() ? POSTGRES_MISSING : false 
       await proxy.cut();
       const ready = await fetch(`${server.url}/readyz`);
       assert.equal(ready.status, 503);
+      assert.equal(ready.headers.get('retry-after'), '2');
       const down = await login();
       assert.equal(down.status, 503);
+      assert.equal(down.headers.get('retry-after'), '2');
       const body = (await down.json()) as { error: string };
       assert.equal(body.error, 'temporarily_unavailable');
       assert.ok(!JSON.stringify(body).includes('ECONN'));

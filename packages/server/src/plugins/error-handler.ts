@@ -61,7 +61,8 @@ export function toApiError(error: unknown): ApiError {
   if (status === 404) return new ApiError('not_found');
   if (status === 405) return new ApiError('method_not_allowed');
   if (status === 429) return new ApiError('rate_limited');
-  if (status === 503) return new ApiError('temporarily_unavailable');
+  // Storage unreachable for now (a PostgreSQL restart or failover): say when to try again.
+  if (status === 503) return new ApiError('temporarily_unavailable', { headers: { 'retry-after': '2' } });
   // Other 4xx from the framework (bad URL encoding, header problems): a generic 400, no internals.
   if (status !== undefined && status >= 400 && status < 500) {
     return new ApiError('invalid_request', { description: API_ERRORS.invalid_request.message });

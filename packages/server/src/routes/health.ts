@@ -23,7 +23,10 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
       ]);
     } catch (err) {
       request.log.warn({ err: (err as Error).message }, 'readiness check failed: storage');
-      return reply.code(503).send({ status: 'unavailable', checks: { storage: 'down' } });
+      return reply
+        .code(503)
+        .header('retry-after', '2')
+        .send({ status: 'unavailable', checks: { storage: 'down' } });
     } finally {
       clearTimeout(timer);
     }
