@@ -141,6 +141,29 @@ export function authenticateSync(
   }
 }
 
+/**
+ * The synchronous path of the middleware: the outcome when the verifier can decide now, or
+ * undefined when the request needs authenticateAsync (keys not loaded yet, revocation feed stale, or
+ * an unknown kid that may be a key published since the last fetch). Saves the promise and the
+ * microtask turn per request that an async hook costs, a measurable share of a small route.
+ */
+export function authenticateFast(
+  parts: RequestParts,
+  verifier: TokenVerifier,
+  options: AuthOptions = {},
+): AuthOutcome | undefined {
+  const remote = typeof verifier !== 'function';
+  if (remote && !verifier.isReady) return undefined;
+  const token = prepare(parts, options);
+  if (typeof token !== 'string') return token;
+  try {
+    return finish(remote ? verifier.verify(token) : verifier(token), options);
+  } catch (err) {
+    if (remote && errorCode(err) === 'ERR_JWKS_NO_MATCHING_KEY') return undefined;
+    return deny(denialFor(err, options.realm), err, errorCode(err), options);
+  }
+}
+
 /** Asynchronous: waits for a RemoteVerifier's first key set and refetches once on an unknown kid. */
 export async function authenticateAsync(
   parts: RequestParts,

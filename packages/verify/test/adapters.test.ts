@@ -1,7 +1,7 @@
 // Every adapter, really listening on 127.0.0.1, driven with fetch: the same expectations for each.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createSigner } from '@tessera/core';
+import { createSigner, generateKey } from '@tessera/core';
 import {
   type AuthOptions,
   createRemoteVerifier,
@@ -149,6 +149,31 @@ describe('adapters', () => {
       });
     });
   }
+
+  describe('a key published after the first fetch: the synchronous path defers to the refetch', () => {
+    for (const [name, build] of Object.entries(builders)) {
+      test(name, async () => {
+        const fresh = createRemoteVerifier({
+          issuer: issuer.url,
+          audience: issuer.audience,
+          unknownKidCooldownSeconds: 0,
+        });
+        await fresh.ready();
+        const app = await build(fresh, {});
+        const key = generateKey('ES256', { kid: `late-${name}` });
+        issuer.keys.push(key);
+        try {
+          const token = createSigner({ key, issuer: issuer.url, audience: issuer.audience })({ sub: 'late' });
+          const r = await call(`${app.url}/me`, bearer(token));
+          assert.equal(r.status, 200, r.text);
+        } finally {
+          issuer.keys.pop();
+          fresh.close();
+          await app.close();
+        }
+      });
+    }
+  });
 
   describe('a verifier that cannot decide answers 503, not 401', () => {
     for (const [name, build] of Object.entries(builders)) {

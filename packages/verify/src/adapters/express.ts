@@ -6,7 +6,9 @@ import type { AuthInfo } from '../auth-info.js';
 import {
   type AccessRules,
   type AuthOptions,
+  type AuthOutcome,
   authenticateAsync,
+  authenticateFast,
   checkAccess,
   type Denial,
   missingToken,
@@ -41,11 +43,16 @@ function send(res: Res, denial: Denial): void {
 
 export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {}): ExpressAuth {
   const middleware = function tessera(req: Req, res: Res, next: Next): void {
-    authenticateAsync(nodeRequestParts(req), verifier, options).then((outcome) => {
+    const settle = (outcome: AuthOutcome): void => {
       if (!outcome.ok) return send(res, outcome.denial);
       req.auth = outcome.auth;
       next();
-    }, next);
+    };
+    // A ready verifier decides synchronously; the async path waits for keys or refetches them.
+    const parts = nodeRequestParts(req);
+    const fast = authenticateFast(parts, verifier, options);
+    if (fast) settle(fast);
+    else authenticateAsync(parts, verifier, options).then(settle, next);
   } as ExpressAuth;
 
   const guard = (rules: AccessRules): ExpressMiddleware =>

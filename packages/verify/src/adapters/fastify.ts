@@ -7,7 +7,9 @@ import type { AuthInfo } from '../auth-info.js';
 import {
   type AccessRules,
   type AuthOptions,
+  type AuthOutcome,
   authenticateAsync,
+  authenticateFast,
   checkAccess,
   type Denial,
   missingToken,
@@ -40,14 +42,24 @@ const plugin: FastifyPluginAsync<TesseraFastifyOptions> = async function tessera
   const { verifier, ...authOptions } = options;
   if (!verifier) throw new TypeError('options.verifier is required');
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
-  fastify.addHook('onRequest', async (request, reply) => {
-    const outcome = await authenticateAsync(
-      { authorization: request.headers.authorization, cookie: request.headers.cookie, url: request.url },
-      verifier,
-      authOptions,
-    );
-    if (!outcome.ok) return send(reply, outcome.denial);
-    request.auth = outcome.auth;
+  // Callback style with a synchronous fast path: a ready verifier decides without a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const parts = {
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+      url: request.url,
+    };
+    const settle = (outcome: AuthOutcome): void => {
+      if (!outcome.ok) {
+        send(reply, outcome.denial);
+        return;
+      }
+      request.auth = outcome.auth;
+      done();
+    };
+    const fast = authenticateFast(parts, verifier, authOptions);
+    if (fast) settle(fast);
+    else authenticateAsync(parts, verifier, authOptions).then(settle, done);
   });
 };
 // Same effect as wrapping with fastify-plugin: the hook applies to the scope that registers us.
