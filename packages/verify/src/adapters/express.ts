@@ -44,7 +44,10 @@ function send(res: Res, denial: Denial): void {
 export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {}): ExpressAuth {
   const middleware = function tessera(req: Req, res: Res, next: Next): void {
     const settle = (outcome: AuthOutcome): void => {
-      if (!outcome.ok) return send(res, outcome.denial);
+      if (!outcome.ok) {
+        send(res, outcome.denial);
+        return;
+      }
       req.auth = outcome.auth;
       next();
     };
