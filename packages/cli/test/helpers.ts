@@ -1,9 +1,12 @@
 // Test helpers: run the real `tessera` launcher as a child process, and make throw-away files.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportJwks, type TesseraKey } from '@tessera/core';
 
 // Compiled tests run from packages/cli/dist/test/; the launcher is packages/cli/bin/tessera.js.
 export const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
@@ -56,4 +59,25 @@ export function oneLineError(stderr: string): string {
   if (lines.length !== 1 || /\n\s+at /.test(stderr))
     throw new Error(`expected one stderr line, got:\n${stderr}`);
   return lines[0]!;
+}
+
+/** A PEM export of a key: its public SPKI, or the private key in PKCS#8, PKCS#1 or SEC1. */
+export function pemOf(key: TesseraKey, type: 'spki' | 'pkcs8' | 'pkcs1' | 'sec1'): string {
+  return String((type === 'spki' ? key.publicKey! : key.keyObject).export({ type, format: 'pem' } as never));
+}
+
+/** A real JWKS endpoint on 127.0.0.1 serving the public halves of `keys` (404 elsewhere). */
+export async function serveJwks(keys: TesseraKey[]): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/.well-known/jwks.json') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(exportJwks(keys)));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/.well-known/jwks.json`, close: () => server.close() };
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createSigner, exportJwk, exportJwks, generateKey } from '@tessera/core';
-import { tempDir, tessera } from './helpers.js';
+import { pemOf, serveJwks, tempDir, tessera } from './helpers.js';
 
 const tmp = tempDir();
 const es = generateKey('ES256', { kid: 'k1' });
@@ -12,27 +10,17 @@ const other = generateKey('ES256', { kid: 'k2' });
 const rsa = generateKey('RS256', { kid: 'r1' });
 const sign = createSigner({ key: es, issuer: 'https://auth.example.com', audience: 'api', ttl: '15m' });
 const token = sign({ sub: 'u1', roles: ['dev'] });
-const pem = (k: typeof es, type: 'spki' | 'pkcs8' | 'pkcs1' | 'sec1') =>
-  String((type === 'spki' ? k.publicKey! : k.keyObject).export({ type, format: 'pem' } as never));
+const pem = pemOf;
 
-let server: Server;
+let jwks: { url: string; close(): void };
 let jwksUrl = '';
 
 before(async () => {
-  server = createServer((req, res) => {
-    if (req.url === '/.well-known/jwks.json') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(exportJwks([es, rsa])));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  jwks = await serveJwks([es, rsa]);
+  jwksUrl = jwks.url;
 });
 after(() => {
-  server.close();
+  jwks.close();
   tmp.remove();
 });
 
