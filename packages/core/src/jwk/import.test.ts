@@ -14,6 +14,16 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ed = generateKeyPairSync('ed25519');
 
 describe('importKey: HMAC secrets never come from asymmetric material', () => {
+  test('random binary secrets that merely start with "{" are accepted; JSON with a kty is not', () => {
+    // One random secret in 256 starts with 0x7b ("{"): refusing those made HS keys fail at random.
+    for (const lead of ['{', ' \n{', '{"a":1}']) {
+      const secret = Buffer.concat([Buffer.from(lead, 'latin1'), Buffer.alloc(40, 0xa7)]);
+      assert.equal(importKey(secret, { alg: 'HS256' }).alg, 'HS256', JSON.stringify(lead));
+    }
+    const jwkText = JSON.stringify({ k: 'x'.repeat(40), kty: 'RSA', n: 'y'.repeat(40) });
+    assert.throws(() => importKey(jwkText, { alg: 'HS256' }), /must not be PEM, JWK, SSH or DER/);
+  });
+
   const pem = ec.publicKey.export({ format: 'pem', type: 'spki' }) as string;
   const cases: Array<[string, unknown]> = [
     ['PEM public key string', pem],

@@ -28,7 +28,7 @@ export function secretKeyFrom(material: KeyMaterial, alg: Alg, path: string): Ke
   }
   // Whatever the wrapper (string, bytes, oct JWK, secret KeyObject), the bytes themselves must not
   // be an asymmetric key: that is how a public key ends up as an HMAC secret.
-  if (looksAsymmetricText(bytes.toString('latin1', 0, Math.min(bytes.length, 64))) || looksLikeDer(bytes)) {
+  if (looksAsymmetricText(bytes) || looksLikeDer(bytes)) {
     throw new TypeError(`${path}: an ${alg} secret must not be PEM, JWK, SSH or DER key material`);
   }
   if (bytes.length < MIN_HMAC_SECRET_BYTES) {
@@ -123,11 +123,12 @@ export function assertKeyFitsAlg(key: KeyObject, alg: Alg, path: string): void {
   }
 }
 
-function looksAsymmetricText(text: string): boolean {
-  const t = text.trimStart();
-  return (
-    t.startsWith('-----BEGIN') || t.startsWith('{') || t.startsWith('ssh-') || t.startsWith('ecdsa-sha2-')
-  );
+function looksAsymmetricText(bytes: Buffer): boolean {
+  const t = bytes.toString('latin1', 0, Math.min(bytes.length, 64)).trimStart();
+  if (t.startsWith('-----BEGIN') || t.startsWith('ssh-') || t.startsWith('ecdsa-sha2-')) return true;
+  // JSON (a JWK or a JWKS). A leading '{' alone is one random byte in 256, so a random binary secret
+  // would be refused 0.4% of the time: require a key type member as well.
+  return t.startsWith('{') && bytes.includes('"kty"');
 }
 
 /** A DER SEQUENCE whose length header matches the buffer exactly (SPKI, PKCS#8, PKCS#1, SEC1, certs). */
