@@ -164,6 +164,22 @@ export function authenticateFast(
   }
 }
 
+/**
+ * What a middleware calls: the synchronous path when it can decide, else the asynchronous one.
+ * `settle` gets the outcome (synchronously when possible); `fail` only an unexpected error.
+ */
+export function authenticateRequest(
+  parts: RequestParts,
+  verifier: TokenVerifier,
+  options: AuthOptions,
+  settle: (outcome: AuthOutcome) => void,
+  fail: (err: unknown) => void,
+): void {
+  const fast = authenticateFast(parts, verifier, options);
+  if (fast) settle(fast);
+  else authenticateAsync(parts, verifier, options).then(settle, fail);
+}
+
 /** Asynchronous: waits for a RemoteVerifier's first key set and refetches once on an unknown kid. */
 export async function authenticateAsync(
   parts: RequestParts,

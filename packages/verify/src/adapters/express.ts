@@ -7,8 +7,7 @@ import {
   type AccessRules,
   type AuthOptions,
   type AuthOutcome,
-  authenticateAsync,
-  authenticateFast,
+  authenticateRequest,
   checkAccess,
   type Denial,
   missingToken,
@@ -51,11 +50,7 @@ export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {
       req.auth = outcome.auth;
       next();
     };
-    // A ready verifier decides synchronously; the async path waits for keys or refetches them.
-    const parts = nodeRequestParts(req);
-    const fast = authenticateFast(parts, verifier, options);
-    if (fast) settle(fast);
-    else authenticateAsync(parts, verifier, options).then(settle, next);
+    authenticateRequest(nodeRequestParts(req), verifier, options, settle, next);
   } as ExpressAuth;
 
   const guard = (rules: AccessRules): ExpressMiddleware =>

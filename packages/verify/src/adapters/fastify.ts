@@ -8,8 +8,7 @@ import {
   type AccessRules,
   type AuthOptions,
   type AuthOutcome,
-  authenticateAsync,
-  authenticateFast,
+  authenticateRequest,
   checkAccess,
   type Denial,
   missingToken,
@@ -57,9 +56,7 @@ const plugin: FastifyPluginAsync<TesseraFastifyOptions> = async function tessera
       request.auth = outcome.auth;
       done();
     };
-    const fast = authenticateFast(parts, verifier, authOptions);
-    if (fast) settle(fast);
-    else authenticateAsync(parts, verifier, authOptions).then(settle, done);
+    authenticateRequest(parts, verifier, authOptions, settle, (err) => done(err as Error));
   });
 };
 // Same effect as wrapping with fastify-plugin: the hook applies to the scope that registers us.
