@@ -13,6 +13,7 @@ export const API_ERRORS = {
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },
   account_disabled: { status: 403, message: 'This account is disabled.' },
+  email_not_verified: { status: 403, message: 'Confirm your email address first (see the mail we sent).' },
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   email_taken: { status: 409, message: 'This email is already registered.' },

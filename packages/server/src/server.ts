@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { ensureBootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { createAccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
+import { createMailLimits } from './accounts/lifecycle/mail-limits.js';
 import { warmUpDummyHash } from './accounts/passwords.js';
 import { buildApp } from './app.js';
 import { type AppContext, type Clock, systemClock } from './app-context.js';
@@ -13,6 +15,8 @@ import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
 import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
+import { createMailerFromConfig } from './mail/create-mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createLogger } from './plugins/logger.js';
 import { createRateLimits } from './plugins/rate-limit.js';
@@ -45,7 +49,10 @@ export interface RunningServer {
 }
 
 // What closeContext must release besides the stores (not part of AppContext, which routes see).
-const extras = new WeakMap<AppContext, { fanout: AttachedFanout; limiters: SharedLimiters | undefined }>();
+const extras = new WeakMap<
+  AppContext,
+  { fanout: AttachedFanout; limiters: SharedLimiters | undefined; mailer: Mailer }
+>();
 
 /** Builds every service from `config` and the stores; does not listen. */
 export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
@@ -54,6 +61,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
   const stores = await createStores({ databaseUrl: config.databaseUrl, logger });
   let limiters: SharedLimiters | undefined;
   let fanout: AttachedFanout | undefined;
+  let mailer: Mailer | undefined;
   try {
     const applied = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -129,6 +137,27 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       reuseInterval: config.reuseInterval,
     });
 
+    mailer = createMailerFromConfig(config, {
+      logger,
+      registry: metrics.registry,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
+    const lifecycle = createAccountLifecycle({
+      stores,
+      mailer,
+      mailLimits: createMailLimits(config.accounts.limits, limiters?.factory, (name) =>
+        metrics.rateLimited(name),
+      ),
+      loginLimits: limits,
+      sessions,
+      revocations,
+      audit,
+      clock,
+      logger,
+      config: config.accounts,
+      accessTtl: config.accessTtl,
+    });
+
     await revocations.start();
     await keys.start();
     const housekeeping = startRefreshHousekeeping({ store: stores.refreshTokens, clock, logger });
@@ -139,17 +168,18 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh },
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh, lifecycle },
       logger,
       clock,
     };
-    extras.set(ctx, { fanout, limiters });
+    extras.set(ctx, { fanout, limiters, mailer });
     logger.info(
       { fanout: fanout.transport.mode, rateLimits: limiters?.backend ?? 'memory' },
       'instance coordination ready',
     );
     return ctx;
   } catch (err) {
+    mailer?.close();
     await fanout?.stop().catch(() => undefined);
     await limiters?.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
@@ -166,6 +196,7 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.services.keys.stop();
   await ctx.services.revocations.stop();
   const extra = extras.get(ctx);
+  extra?.mailer.close();
   await extra?.fanout.stop();
   await extra?.limiters?.close();
   await ctx.stores.close();

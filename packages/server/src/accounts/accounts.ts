@@ -6,7 +6,7 @@ import { ApiError } from '../errors.js';
 import { DuplicateEmailError, type UserRecord, type UserStore } from '../stores/types.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 import { passwordProblem } from './password-policy.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 
 export function newUserId(): string {
   return `u_${randomBytes(12).toString('base64url')}`;
@@ -59,7 +59,22 @@ export async function authenticate(users: UserStore, email: string, password: st
   const matches = await verifyPassword(user.passwordHash, password);
   if (!matches) return { ok: false, reason: 'wrong_password', user };
   if (user.disabled) return { ok: false, reason: 'disabled', user };
+  if (needsRehash(user.passwordHash)) return { ok: true, user: await upgradeHash(users, user, password) };
   return { ok: true, user };
+}
+
+/**
+ * An imported (bcrypt, PBKDF2, other argon2) hash just matched: store the password under the
+ * current argon2id parameters. The password itself did not change (passwordChangedAt stays, no
+ * session is touched); a failed write only means the upgrade happens at the next login.
+ */
+async function upgradeHash(users: UserStore, user: UserRecord, password: string): Promise<UserRecord> {
+  try {
+    const passwordHash = await hashPassword(password);
+    return (await users.update(user.id, { passwordHash, updatedAt: user.updatedAt })) ?? user;
+  } catch {
+    return user;
+  }
 }
 
 /** Sets a new password after the policy check; returns the updated user. */

@@ -49,6 +49,15 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
     }
 
     await limits.loginAccountReset(email);
+    if (ctx.services.lifecycle.mustVerify(result.user)) {
+      // Only said after the right password: it reveals nothing to someone guessing addresses.
+      await audit.record('login_failed', {
+        sub: result.user.id,
+        ip,
+        details: { reason: 'email_not_verified' },
+      });
+      throw new ApiError('email_not_verified');
+    }
     const tokens = await refresh.startSession(result.user, clientInfo(request));
     await audit.record('login_succeeded', { sub: result.user.id, sessionId: tokens.session.id, ip });
     return sendTokens(ctx, reply, tokens, body.refresh_token_in_body === true);

@@ -73,7 +73,15 @@ export type AuditEvent =
   | 'user_changed'
   | 'password_changed'
   | 'rate_limited'
-  | 'client_token_issued';
+  | 'client_token_issued'
+  // account lifecycle (accounts/lifecycle/)
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'user_erased'
+  | 'users_imported';
 
 export interface AuditLog {
   record(

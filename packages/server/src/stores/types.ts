@@ -1,6 +1,7 @@
 // Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
 // implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
 // Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
+import type { LifecycleStore } from './lifecycle-types.js';
 
 export interface UserRecord {
   id: string; // short random id, e.g. "u_" + 16 base64url chars; the `sub` of its tokens
@@ -11,6 +12,8 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   passwordChangedAt: number;
+  /** When the address was verified (a mail link opened, an admin, an import); null = not verified. */
+  emailVerifiedAt?: number | null;
 }
 
 export interface UserStore {
@@ -22,7 +25,12 @@ export interface UserStore {
   list(opts: { limit: number; after?: string }): Promise<UserRecord[]>;
   update(
     id: string,
-    patch: Partial<Pick<UserRecord, 'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt'>> & {
+    patch: Partial<
+      Pick<
+        UserRecord,
+        'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt' | 'emailVerifiedAt' | 'email'
+      >
+    > & {
       updatedAt: number;
     },
   ): Promise<UserRecord | undefined>;
@@ -185,6 +193,8 @@ export interface Stores {
   revocations: RevocationStore;
   audit: AuditStore;
   clients: ClientStore;
+  /** Mail tokens, erasure, export and import (stores/account-lifecycle-types.ts). */
+  lifecycle: LifecycleStore;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   /** Cheap round trip, for /readyz. */
