@@ -1,4 +1,6 @@
 // Public API of @tessera/server: start it, or build its pieces (the CLI and tests use these).
+
+export { type ImportOutcome, type ImportReport, importUsers } from './accounts/import/import-users.js';
 export {
   type AuthResult,
   authenticate,
@@ -12,6 +14,8 @@ export {
   setPassword,
   verifyPassword,
 } from './accounts/index.js';
+export { classifyHash, UNUSABLE_PASSWORD } from './accounts/legacy-hashes.js';
+export type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 export { buildApp } from './app.js';
 export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
 export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';

@@ -55,7 +55,7 @@ export async function withServerContext<T>(
 }
 
 /** A user named by id (`u_...`) or email. */
-async function findUser(ctx: AppContext, who: string) {
+export async function findUser(ctx: AppContext, who: string) {
   const user = who.includes('@')
     ? await ctx.stores.users.findByEmail(normalizeEmail(who))
     : await ctx.stores.users.findById(who);

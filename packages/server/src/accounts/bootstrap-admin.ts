@@ -42,6 +42,8 @@ export async function ensureBootstrapAdmin(opts: BootstrapAdminOptions): Promise
       password: opts.admin.password,
       roles: ['admin'],
     });
+    // The operator chose this address: it counts as verified (login may require it).
+    await opts.users.update(user.id, { emailVerifiedAt: user.createdAt, updatedAt: user.createdAt });
     await opts.audit.record('user_created', {
       sub: user.id,
       actor: 'bootstrap',

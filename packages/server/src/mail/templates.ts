@@ -77,7 +77,7 @@ export function escapeHtml(text: string): string {
 /** "30 minutes", "24 hours", "7 days": for {{expires_in}}. */
 export function humanDuration(seconds: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (seconds % 86400 === 0) return unit(seconds / 86400, 'day');
+  if (seconds % 86400 === 0 && seconds > 86400) return unit(seconds / 86400, 'day');
   if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
   if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
   return unit(seconds, 'second');

@@ -13,8 +13,15 @@ const rolesField = z.array(roleField).max(32, 'at most 32 roles');
 
 const CreateBody = z.object({ email: emailField, password: passwordField, roles: rolesField.optional() });
 const PatchBody = z
-  .object({ roles: rolesField.optional(), disabled: z.boolean({ error: 'must be a boolean' }).optional() })
-  .refine((b) => b.roles !== undefined || b.disabled !== undefined, 'give roles and/or disabled');
+  .object({
+    roles: rolesField.optional(),
+    disabled: z.boolean({ error: 'must be a boolean' }).optional(),
+    email_verified: z.boolean({ error: 'must be a boolean' }).optional(),
+  })
+  .refine(
+    (b) => b.roles !== undefined || b.disabled !== undefined || b.email_verified !== undefined,
+    'give roles, disabled and/or email_verified',
+  );
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.string().max(200).optional(),
@@ -62,7 +69,11 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
   app.patch('/v1/admin/users/:id', { preHandler: admin }, async (request) => {
     const { id } = parseQuery(request.params, IdParams);
     const body = parseBody(request, PatchBody);
-    const user = await changeUser(deps(), id, body, request.auth?.sub ?? null);
+    const { email_verified: verified, ...patch } = body;
+    let user = await changeUser(deps(), id, patch, request.auth?.sub ?? null);
+    if (verified !== undefined) {
+      user = await ctx.services.lifecycle.setEmailVerified(id, verified, request.auth?.sub ?? null);
+    }
     return { user: describeUser(user) };
   });
 }

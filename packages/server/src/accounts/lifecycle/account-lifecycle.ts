@@ -72,6 +72,9 @@ export interface AccountLifecycle {
   deleteOwnAccount(userId: string, password: string, ip: string): Promise<void>;
   /** Erasure by an admin, the CLI or the user: every token revoked, rows deleted, audit kept by id. */
   eraseUser(userId: string, actor: string | null): Promise<void>;
+  /** Mails queued and not yet delivered or abandoned (the CLI waits for them before exiting). */
+  readonly mailPending: number;
+  mailIdle(): Promise<void>;
   /** Needed by login when TESSERA_REQUIRE_EMAIL_VERIFICATION=true. */
   mustVerify(user: UserRecord): boolean;
 }
@@ -150,10 +153,17 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     }
   }
 
-  async function cutAccess(userId: string, reason: string): Promise<number> {
+  /**
+   * Revokes every session (its refresh family and, by `sid`, its access tokens). `wholeUser` adds a
+   * `sub` revocation for the erased: tokens up to this second die even if some had no session;
+   * it is not used on a reset, where it would also kill the login that follows within the second.
+   */
+  async function cutAccess(userId: string, reason: string, wholeUser = false): Promise<number> {
     const revoked = await deps.sessions.revokeAll(userId, reason);
-    const nowSec = Math.floor(clock.now() / 1000);
-    await deps.revocations.revokeUser(userId, nowSec + 1, nowSec + 1 + deps.accessTtl + DENY_MARGIN_SEC);
+    if (wholeUser) {
+      const nowSec = Math.floor(clock.now() / 1000);
+      await deps.revocations.revokeUser(userId, nowSec + 1, nowSec + 1 + deps.accessTtl + DENY_MARGIN_SEC);
+    }
     return revoked.length;
   }
 
@@ -368,10 +378,18 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
         });
       }
       // Revoke first (sessions, refresh families, every access token via the feed), then delete.
-      const sessions = await cutAccess(userId, 'erased');
+      const sessions = await cutAccess(userId, 'erased', true);
       await stores.lifecycle.eraseUser(userId);
       // No IP or details: of the erased user, the trail keeps the id only.
       await audit.record('user_erased', { sub: userId, actor, details: { sessions_revoked: sessions } });
+    },
+
+    get mailPending() {
+      return mailer.pending;
+    },
+
+    mailIdle() {
+      return mailer.idle();
     },
 
     mustVerify(user) {
