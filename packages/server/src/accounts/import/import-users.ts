@@ -107,6 +107,18 @@ function parseLine(line: number, text: string, report: ImportReport): Candidate 
   };
 }
 
+/** The line's address for the report, when it has a usable one. */
+function emailOf(text: string): { email?: string } {
+  try {
+    const email = (JSON.parse(text) as { email?: unknown }).email;
+    return typeof email === 'string' && isValidEmail(normalizeEmail(email))
+      ? { email: normalizeEmail(email) }
+      : {};
+  } catch {
+    return {};
+  }
+}
+
 export async function importUsers(
   source: AsyncIterable<Buffer | string>,
   deps: ImportDeps,
@@ -149,8 +161,9 @@ export async function importUsers(
       continue;
     }
     const parsed = parseLine(line, text, report);
-    if (typeof parsed === 'string') emit({ line, action: 'skipped', reason: parsed });
-    else batch.push(parsed);
+    if (typeof parsed === 'string') {
+      emit({ line, action: 'skipped', reason: parsed, ...emailOf(text) });
+    } else batch.push(parsed);
     if (batch.length >= BATCH) await flush();
   }
   await flush();
