@@ -51,7 +51,7 @@ export interface RunningServer {
 // What closeContext must release besides the stores (not part of AppContext, which routes see).
 const extras = new WeakMap<
   AppContext,
-  { fanout: AttachedFanout; limiters: SharedLimiters | undefined; mailer: Mailer }
+  { fanout: AttachedFanout; limiters: SharedLimiters | undefined; mailer: Mailer; stopMailSweep: () => void }
 >();
 
 /** Builds every service from `config` and the stores; does not listen. */
@@ -162,6 +162,11 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     await keys.start();
     const housekeeping = startRefreshHousekeeping({ store: stores.refreshTokens, clock, logger });
     stopHousekeeping.set(stores, housekeeping.stop);
+    // Spent and expired mail tokens (kept a day, like refresh tokens) are swept hourly.
+    const mailSweep = startRefreshHousekeeping({
+      store: { deleteExpired: (before) => stores.lifecycle.deleteExpiredMailTokens(before) },
+      clock,
+    });
     await fanout.start();
     await ensureBootstrapAdmin({ users: stores.users, audit, clock, logger, admin: config.bootstrapAdmin });
     await warmUpDummyHash();
@@ -172,7 +177,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       logger,
       clock,
     };
-    extras.set(ctx, { fanout, limiters, mailer });
+    extras.set(ctx, { fanout, limiters, mailer, stopMailSweep: mailSweep.stop });
     logger.info(
       { fanout: fanout.transport.mode, rateLimits: limiters?.backend ?? 'memory' },
       'instance coordination ready',
@@ -197,6 +202,7 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.services.revocations.stop();
   const extra = extras.get(ctx);
   extra?.mailer.close();
+  extra?.stopMailSweep();
   await extra?.fanout.stop();
   await extra?.limiters?.close();
   await ctx.stores.close();
