@@ -18,7 +18,10 @@ test('bootstrap admin never promotes an account it did not create', async () => 
   await assert.rejects(
     startTestServer({
       dir: first.dir,
-      env: { TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'Root@Example.com', TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD },
+      env: {
+        TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'Root@Example.com',
+        TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
+      },
     }),
     (err: unknown) =>
       err instanceof ConfigError &&
