@@ -4,6 +4,7 @@
 //
 // Enumeration: forgot and resend answer the same way, in the same time, whether or not the
 // account exists — the lookup, the token and the mail happen after the answer (`later`).
+import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.js';
 import type { AccountsConfig } from '../../config/accounts-config.js';
@@ -88,11 +89,15 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     }
   }
 
-  /** Work done after the answer: never throws into the request, never delays it. */
+  /**
+   * Work done after the answer: never throws into the request, never delays it. It starts a few
+   * random milliseconds later, once the answer is on its way, so its cost (a token write, composing
+   * the mail) lands on no particular later request either.
+   */
   function later(what: string, work: () => Promise<void>): void {
-    setImmediate(() => {
+    setTimeout(() => {
       work().catch((err) => deps.logger.error({ err, flow: what }, 'account mail flow failed'));
-    });
+    }, 5 + randomInt(45));
   }
 
   async function limit(ip: string, email: string): Promise<void> {
