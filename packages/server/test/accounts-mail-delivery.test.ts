@@ -184,6 +184,45 @@ describe('mail delivery', () => {
     assert.equal(ok.status, 204);
   });
 
+  test('mail flows off: the sending routes answer 404, an admin link still resets', async () => {
+    const t = await startTestServer({
+      env: {
+        TESSERA_MAIL_FLOWS: 'false',
+        TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'boss@example.com',
+        TESSERA_BOOTSTRAP_ADMIN_PASSWORD: 'boss password for mail off 1',
+      },
+    });
+    servers.push(t);
+    const email = uniqueEmail('nomail');
+    const reg = await request(t.url, 'POST', '/v1/auth/register', {
+      body: { email, password: GOOD_PASSWORD },
+    });
+    assert.equal(reg.status, 201);
+    for (const path of ['/v1/auth/password/forgot', '/v1/auth/verify-email/resend']) {
+      assert.equal((await request(t.url, 'POST', path, { body: { email } })).status, 404, path);
+    }
+    const admin = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email: 'boss@example.com', password: 'boss password for mail off 1' },
+    });
+    const mailed = await request(t.url, 'POST', `/v1/admin/users/${reg.body.user.id}/password-reset`, {
+      token: admin.body.access_token,
+      body: {},
+    });
+    assert.equal(mailed.status, 404);
+    const linked = await request(t.url, 'POST', `/v1/admin/users/${reg.body.user.id}/password-reset`, {
+      token: admin.body.access_token,
+      body: { return_link: true },
+    });
+    assert.equal(linked.status, 200);
+    const token = new URL(linked.body.link).searchParams.get('token');
+    const reset = await request(t.url, 'POST', '/v1/auth/password/reset', {
+      body: { token, password: 'the password after mail off 2' },
+    });
+    assert.equal(reset.status, 204);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.throws(() => readdirSync(join(t.dir, 'mail')), 'no mail was written');
+  });
+
   test('production with a mail flow on and no SMTP refuses to start, naming TESSERA_SMTP_URL', () => {
     const production = {
       NODE_ENV: 'production',

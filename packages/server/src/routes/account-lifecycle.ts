@@ -23,6 +23,8 @@ const IdParams = z.object({ id: z.string().min(1).max(200) });
 
 /** What 202 answers say, whoever asked: nothing about whether the account exists. */
 export const ACCEPTED = { message: 'If an account matches, a mail is on its way.' } as const;
+/** Enumeration-safe registration: the same for a new and a taken address. */
+export const REGISTRATION_ACCEPTED = { message: 'Check your mailbox to continue.' } as const;
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
 

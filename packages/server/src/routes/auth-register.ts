@@ -8,7 +8,7 @@ import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import { rateLimited } from '../plugins/rate-limit-reply.js';
 import { emailField, parseBody, passwordField } from '../plugins/validation.js';
-import { ACCEPTED } from './account-lifecycle.js';
+import { REGISTRATION_ACCEPTED } from './account-lifecycle.js';
 
 const RegisterBody = z.object({ email: emailField, password: passwordField });
 
@@ -24,7 +24,7 @@ export async function authRegisterRoutes(app: FastifyInstance, ctx: AppContext):
     if (ctx.config.accounts.registrationEnumerationSafe) {
       // The same 202 for a new and a taken address; the owner of a taken one is told by mail.
       await ctx.services.lifecycle.registerConcealed(body, request.ip);
-      return reply.code(202).send(ACCEPTED);
+      return reply.code(202).send(REGISTRATION_ACCEPTED);
     }
     const user = await createAccount(ctx.stores.users, ctx.clock, body);
     await ctx.services.audit.record('user_registered', { sub: user.id, ip: request.ip });

@@ -224,7 +224,6 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     },
 
     async verifyEmail(token) {
-      ensureOn();
       const { user } = await spend(token, 'verify_email');
       const now = clock.now();
       const updated = (await stores.users.update(user.id, { emailVerifiedAt: now, updatedAt: now })) ?? user;
@@ -246,7 +245,8 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     },
 
     async resetPassword(token, password, ip) {
-      ensureOn();
+      // No ensureOn() for spending tokens: a link exists only if it was issued (an admin can hand
+      // one out with mail off).
       // The new password is checked before the token is spent, so a refused password keeps the link.
       if (isMailTokenShape(token)) {
         const peek = await stores.lifecycle.findMailToken(hashMailToken(token));
@@ -294,7 +294,6 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     },
 
     async confirmEmailChange(token) {
-      ensureOn();
       const { record, user } = await spend(token, 'change_email');
       const now = clock.now();
       let updated: UserRecord | undefined;

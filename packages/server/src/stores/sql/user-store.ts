@@ -14,7 +14,12 @@ function likeLiteral(text: string): string {
 export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): UserStore {
   return {
     async create(user) {
-      const record: UserRecord = { ...user, updatedAt: user.createdAt, passwordChangedAt: user.createdAt };
+      const record: UserRecord = {
+        ...user,
+        updatedAt: user.createdAt,
+        passwordChangedAt: user.createdAt,
+        emailVerifiedAt: user.emailVerifiedAt ?? null,
+      };
       try {
         await db
           .insertInto('users')
