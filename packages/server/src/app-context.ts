@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config/config.js';
 import type { RefreshService } from './refresh/refresh-service.js';
+import type { AuthFlows } from './services/auth-flows.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { Stores } from './stores/types.js';
@@ -38,6 +39,8 @@ export interface AppServices {
   readonly sessions: SessionService;
   /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
   readonly refresh: RefreshService;
+  /** Register, login, logout, logout-all, password change (the /v1/auth flows). */
+  readonly auth: AuthFlows;
 }
 
 export interface AppContext {

@@ -1,7 +1,6 @@
-// buildApp(ctx): the Fastify instance with its plugins (cookies, security headers, error handler,
+// buildApp(ctx): the Fastify instance with its hooks (security headers, error handler, CORS,
 // body limit, proxy trust) and every route. No listening here: server.ts and tests do that.
 import { randomUUID } from 'node:crypto';
-import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { registerCors } from './plugins/cors.js';
@@ -9,6 +8,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { lazyChildLoggerFactory } from './plugins/logger.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerRoutes } from './routes/index.js';
+import { useZodSchemas } from './schemas/zod-provider.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,7 +51,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   // JSON only: a text/plain body is 415, not a string handed to the routes.
   app.removeContentTypeParser('text/plain');
-  await app.register(fastifyCookie);
+  // Routes declare zod schemas (schemas/zod-provider.ts); the refresh cookie is read only by the
+  // routes that use it (plugins/refresh-cookie.ts), so no request pays for cookie parsing.
+  useZodSchemas(app);
   registerSecurityHeaders(app, { hsts: config.issuer.startsWith('https:') });
   registerErrorHandler(app);
   registerCors(app, config.allowedOrigins);

@@ -24,12 +24,11 @@ export {
   parseRateLimit,
   type RateLimitSpec,
 } from './config/index.js';
-export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
+export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf } from './errors.js';
 export {
   type CreateAnyKeyServiceOptions,
   createKeyService,
   KeyRotationUnsupportedError,
-  type KeyServiceBase,
   loadMasterKey,
   MasterKeyError,
   parseMasterKey,
@@ -49,8 +48,7 @@ export {
 export { createLogger } from './plugins/logger.js';
 export { createRateLimits, type LimiterFactory, parseLimitSpec } from './plugins/rate-limit.js';
 export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
-export { createRevocationService, DenyList } from './revocation/index.js';
-export { changeUser, describeUser, type UserPatch } from './routes/admin-user-ops.js';
+export { createRevocationService } from './revocation/index.js';
 export {
   closeContext,
   createContext,
@@ -58,7 +56,17 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type AuthFlows, type Caller, createAuthFlows } from './services/auth-flows.js';
+export { DomainError, type DomainErrorCode, type DomainFailure } from './services/domain-error.js';
 export type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
+export {
+  changeUser,
+  createUser,
+  describeUser,
+  listUsers,
+  type UserAdminDeps,
+  type UserPatch,
+} from './services/user-admin.js';
 export type { SessionService } from './sessions/session-service.js';
 export { createStores } from './stores/index.js';
 export type { Stores, UserRecord } from './stores/types.js';

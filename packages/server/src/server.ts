@@ -21,6 +21,7 @@ import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
 import { deriveSuccessorKey } from './refresh/refresh-token.js';
 import { createRevocationService } from './revocation/revocation-service.js';
+import { createAuthFlows } from './services/auth-flows.js';
 import { createSessionService } from './sessions/session-service.js';
 import { createStores } from './stores/index.js';
 
@@ -67,11 +68,16 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     const audit = createAuditLog({ store: stores.audit, clock, logger });
-    const denyList = createRevocationService({ store: stores.revocations, clock, logger });
+    const revocations = createRevocationService({
+      store: stores.revocations,
+      accessTtl: config.accessTtl,
+      clock,
+      logger,
+    });
     // Metrics read the key age lazily, after the key service exists.
     let keyAge = (): number => 0;
-    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => denyList.size });
-    const localKeys = createKeyService({
+    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => revocations.size });
+    const keys = createKeyService({
       keyStore: stores.keys,
       masterKey,
       hsSecret: config.hsSecret,
@@ -83,23 +89,23 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       clock,
       logger,
       audit,
-      isRevoked: (payload) => denyList.isRevoked(payload),
+      isRevoked: (payload) => revocations.isRevoked(payload),
       onVerifyFailed: (code) => metrics.verifyFailed(code),
     });
-    keyAge = () => localKeys.keyAgeSeconds();
+    keyAge = () => keys.keyAgeSeconds();
     // Other instances hear of revocations and emergency rotations at once (fanout/): Redis
-    // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback.
+    // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback. The
+    // fan-out listens to the two services; nothing is wrapped.
     fanout = attachFanout({
       transport: createFanoutTransport({
         databaseUrl: config.databaseUrl,
         redisUrl: config.redisUrl,
         logger,
       }),
-      revocations: denyList,
-      keys: localKeys,
+      revocations,
+      keys,
       logger,
     });
-    const { revocations, keys } = fanout;
     // Global counters on Redis and/or PostgreSQL; in memory for one SQLite instance.
     limiters = await createSharedLimiters({
       databaseUrl: config.databaseUrl,
@@ -114,7 +120,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       audit,
       ...(limiters ? { factory: limiters.factory } : {}),
     });
-    const sessions = createSessionService({ stores, revocations, audit, clock, accessTtl: config.accessTtl });
+    const sessions = createSessionService({ stores, revocations, audit, clock });
     const refresh = createRefreshService({
       stores,
       keys,
@@ -129,6 +135,18 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       reuseInterval: config.reuseInterval,
     });
 
+    const auth = createAuthFlows({
+      stores,
+      limits,
+      refresh,
+      sessions,
+      revocations,
+      audit,
+      metrics,
+      clock,
+      registration: config.registration,
+    });
+
     await revocations.start();
     await keys.start();
     const housekeeping = startRefreshHousekeeping({ store: stores.refreshTokens, clock, logger });
@@ -139,7 +157,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh },
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh, auth },
       logger,
       clock,
     };

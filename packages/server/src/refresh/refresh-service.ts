@@ -4,7 +4,7 @@
 // whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -34,7 +34,7 @@ export interface IssuedTokens {
 
 export interface RefreshService {
   startSession(user: UserRecord, client: ClientInfo): Promise<IssuedTokens>;
-  /** Throws ApiError('invalid_grant') for unknown, expired, revoked or reused tokens. */
+  /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
   rotate(refreshToken: string, client: ClientInfo): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
@@ -56,8 +56,8 @@ export interface RefreshServiceOptions {
   reuseInterval: number;
 }
 
-const invalidGrant = (description?: string): ApiError =>
-  new ApiError('invalid_grant', description === undefined ? {} : { description });
+const invalidGrant = (message?: string): DomainError =>
+  new DomainError(message === undefined ? { code: 'invalid_grant' } : { code: 'invalid_grant', message });
 
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;

@@ -3,9 +3,11 @@
 // an encapsulated plugin) so the hook sees every route.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { ErrorBody } from '../schemas/fields.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -24,7 +26,11 @@ export async function metricsRoutes(app: FastifyInstance, ctx: AppContext): Prom
     });
   }
 
-  app.get('/metrics', async (request, reply) => {
+  const schema = {
+    summary: 'Prometheus metrics (text format)',
+    response: { 200: z.string().describe('text/plain; version=0.0.4'), 401: ErrorBody },
+  };
+  app.get('/metrics', { schema }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (expected) {
       const header = request.headers.authorization ?? '';
