@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './app-context.js';
+import { lazyChildLoggerFactory } from './logging/logger.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
-import { lazyChildLoggerFactory } from './plugins/logger.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerRoutes } from './routes/index.js';
 import { useZodSchemas } from './schemas/zod-provider.js';

@@ -37,6 +37,7 @@ export {
   seal,
   unseal,
 } from './keys/index.js';
+export { createLogger } from './logging/logger.js';
 export { createMetrics, type Metrics } from './metrics/index.js';
 export {
   CLIENT_SCOPES,
@@ -45,8 +46,7 @@ export {
   hashClientSecret,
   verifyClientSecret,
 } from './oauth/index.js';
-export { createLogger } from './plugins/logger.js';
-export { createRateLimits, type LimiterFactory, parseLimitSpec } from './plugins/rate-limit.js';
+export { createRateLimits, parseLimitSpec } from './ratelimit/rate-limits.js';
 export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
 export { createRevocationService } from './revocation/index.js';
 export {

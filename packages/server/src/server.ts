@@ -13,17 +13,18 @@ import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
 import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
+import { createLogger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
-import { createLogger } from './plugins/logger.js';
-import { createRateLimits } from './plugins/rate-limit.js';
-import { createSharedLimiters, type SharedLimiters } from './plugins/rate-limit-redis.js';
+import { createRateLimits } from './ratelimit/rate-limits.js';
 import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
 import { deriveSuccessorKey } from './refresh/refresh-token.js';
 import { createRevocationService } from './revocation/revocation-service.js';
 import { createAuthFlows } from './services/auth-flows.js';
 import { createSessionService } from './sessions/session-service.js';
+import { resolveBackend } from './stores/backend.js';
 import { createStores } from './stores/index.js';
+import { createRateLimitStore, type RateLimitStore } from './stores/rate-limit-store.js';
 
 export interface StartServerOptions {
   /** Use this logger instead of creating one from config.logLevel. */
@@ -46,14 +47,16 @@ export interface RunningServer {
 }
 
 // What closeContext must release besides the stores (not part of AppContext, which routes see).
-const extras = new WeakMap<AppContext, { fanout: AttachedFanout; limiters: SharedLimiters | undefined }>();
+const extras = new WeakMap<AppContext, { fanout: AttachedFanout; limiters: RateLimitStore }>();
 
 /** Builds every service from `config` and the stores; does not listen. */
 export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
   const clock = opts.clock ?? systemClock;
-  const stores = await createStores({ databaseUrl: config.databaseUrl, logger });
-  let limiters: SharedLimiters | undefined;
+  // The one place the database URL is parsed and the backend chosen.
+  const backend = resolveBackend({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const stores = await createStores({ backend, logger });
+  let limiters: RateLimitStore | undefined;
   let fanout: AttachedFanout | undefined;
   try {
     const applied = await stores.migrate();
@@ -97,28 +100,20 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback. The
     // fan-out listens to the two services; nothing is wrapped.
     fanout = attachFanout({
-      transport: createFanoutTransport({
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        logger,
-      }),
+      transport: createFanoutTransport({ backend, logger }),
       revocations,
       keys,
       logger,
     });
     // Global counters on Redis and/or PostgreSQL; in memory for one SQLite instance.
-    limiters = await createSharedLimiters({
-      databaseUrl: config.databaseUrl,
-      redisUrl: config.redisUrl,
-      logger,
-    });
+    limiters = await createRateLimitStore({ backend, logger });
     const limits = createRateLimits({
       limits: config.limits,
       // The limiter counts every refusal in the metric and audits once per key and window (an
       // attacker hammering a limit must not flood the audit log); routes only answer 429.
       onLimited: (name) => metrics.rateLimited(name),
       audit,
-      ...(limiters ? { factory: limiters.factory } : {}),
+      store: limiters,
     });
     const sessions = createSessionService({ stores, revocations, audit, clock });
     const refresh = createRefreshService({
@@ -163,7 +158,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     };
     extras.set(ctx, { fanout, limiters });
     logger.info(
-      { fanout: fanout.transport.mode, rateLimits: limiters?.backend ?? 'memory' },
+      { fanout: fanout.transport.mode, rateLimits: limiters.backend },
       'instance coordination ready',
     );
     return ctx;
@@ -185,7 +180,7 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.services.revocations.stop();
   const extra = extras.get(ctx);
   await extra?.fanout.stop();
-  await extra?.limiters?.close();
+  await extra?.limiters.close();
   await ctx.stores.close();
 }
 

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { rotationListeners } from '../keys/verifiers.js';
 import { createRevocationService } from '../revocation/revocation-service.js';
-import { createStores } from '../stores/index.js';
+import { createStores, resolveBackend } from '../stores/index.js';
 import { attachFanout } from './attach-fanout.js';
 import { createFanoutTransport } from './create-fanout.js';
 import { parseMessage } from './types.js';
@@ -49,7 +49,7 @@ async function roundTrip(
       if (i === 1) reloaded = true;
     });
     const fanout = attachFanout({
-      transport: createFanoutTransport({ databaseUrl, redisUrl: redis }),
+      transport: createFanoutTransport({ backend: resolveBackend({ databaseUrl, redisUrl: redis }) }),
       revocations: service,
       keys,
     });
@@ -160,7 +160,9 @@ describe('on real servers', {
         pollInterval: 60_000,
       });
       const fanout = attachFanout({
-        transport: createFanoutTransport({ databaseUrl: url, redisUrl: 'redis://127.0.0.1:1' }),
+        transport: createFanoutTransport({
+          backend: resolveBackend({ databaseUrl: url, redisUrl: 'redis://127.0.0.1:1' }),
+        }),
         revocations: service,
         keys: fakeKeys(() => undefined),
       });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { badRequest, rateLimitedError } from '../errors.js';
-import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
+import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { ErrorBody, refreshTokenField, TokenResponse } from '../schemas/fields.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js';

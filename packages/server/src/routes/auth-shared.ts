@@ -3,8 +3,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { allowedOriginSet, assertSameOrigin } from '../plugins/csrf.js';
-import { refreshCookieOf, setRefreshCookie } from '../plugins/refresh-cookie.js';
+import { allowedOriginSet, assertSameOrigin } from '../http/csrf.js';
+import { refreshCookieOf, setRefreshCookie } from '../http/refresh-cookie.js';
 import type { ClientInfo, IssuedTokens } from '../refresh/refresh-service.js';
 import type { TokenResponse } from '../schemas/fields.js';
 

@@ -130,7 +130,7 @@ export interface LimitResult {
   resetSeconds: number;
 }
 
-/** Rate limits of DESIGN.md section 5/6 (plugins/rate-limit.ts). */
+/** The login and refresh rate limits (ratelimit/rate-limits.ts). */
 export interface RateLimits {
   /** Counts a login attempt from this IP. */
   loginIp(ip: string): Promise<LimitResult>;
