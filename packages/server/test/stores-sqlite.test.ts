@@ -10,8 +10,12 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS } from '../migrations/index.js';
 import { createStores, type Stores } from '../src/stores/index.js';
 import { createTempSqlite, type TempSqlite } from './support/db-sqlite.js';
+
+/** Every migration, in order: a fresh database applies them all once. */
+const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
 
 const CHILD = fileURLToPath(new URL('./support/db-child.js', import.meta.url));
 
@@ -103,8 +107,8 @@ describe('sqlite backend', () => {
     const a = await createStores({ databaseUrl: 'sqlite::memory:' });
     const b = await createStores({ databaseUrl: 'sqlite::memory:' });
     try {
-      assert.deepEqual(await a.migrate(), ['001-initial']);
-      assert.deepEqual(await b.migrate(), ['001-initial']);
+      assert.deepEqual(await a.migrate(), ALL_MIGRATIONS);
+      assert.deepEqual(await b.migrate(), ALL_MIGRATIONS);
       await a.audit.append({
         event: 'logout',
         at: 1,
