@@ -75,17 +75,6 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     };
   }
 
-  /** Loads what a refresh needs and checks it is still alive; any failure is the same invalid_grant. */
-  async function liveFamily(sessionId: string, userId: string, now: number) {
-    const session = await stores.sessions.get(sessionId);
-    if (!session || session.revokedAt !== null) throw invalidGrant();
-    if (session.expiresAt <= now)
-      throw invalidGrant('The session has reached its maximum age; sign in again.');
-    const user = await stores.users.findById(userId);
-    if (!user || user.disabled) throw invalidGrant();
-    return { session, user };
-  }
-
   async function onReuse(session: SessionRecord, client: ClientInfo, spentAt: number): Promise<never> {
     await opts.sessions.revoke(session.id, 'reuse');
     await audit.record('refresh_reuse_detected', {
@@ -127,40 +116,39 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     async rotate(presented, client) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
-      const hash = hashRefreshToken(presented);
-      const record = await stores.refreshTokens.get(hash);
-      if (!record) throw invalidGrant();
-      const { session, user } = await liveFamily(record.sessionId, record.userId, now);
-      if (record.spentAt === null && record.expiresAt <= now) throw invalidGrant();
-
       const successor = deriveSuccessor(opts.successorKey, presented);
       const successorHash = hashRefreshToken(successor);
-      const successorExpiresAt = Math.min(now + opts.refreshTtl * 1000, session.expiresAt);
-      const result = await stores.refreshTokens.consume(hash, now, {
-        hash: successorHash,
-        sessionId: session.id,
-        userId: user.id,
-        createdAt: now,
-        expiresAt: successorExpiresAt,
+      // One transaction in the store: read token + session + user, and if all are live, spend the
+      // token, insert the successor, touch the session and audit refresh_succeeded.
+      const result = await stores.refreshTokens.rotate({
+        hash: hashRefreshToken(presented),
+        now,
+        successorHash,
+        successorExpiresAt: now + opts.refreshTtl * 1000,
+        ip: client.ip,
       });
-
       if (result.status === 'unknown') throw invalidGrant();
-      if (result.status === 'spent') {
-        const spentAt = result.token.spentAt ?? 0;
-        const inGrace =
-          now - spentAt <= opts.reuseInterval * 1000 && result.token.successorHash === successorHash;
-        if (!inGrace) return onReuse(session, client, spentAt);
-        // Same successor as the first caller got: two tabs racing or a retried request.
-        const existing = await stores.refreshTokens.get(successorHash);
-        if (!existing) throw invalidGrant();
+      const { token, session, user } = result;
+      if (result.status === 'rotated') {
         opts.metrics?.tokenIssued('refresh');
-        return issue(user, session, successor, existing.expiresAt);
+        return issue(user, session, successor, result.successorExpiresAt ?? now);
       }
 
-      await stores.sessions.touch(session.id, now, client.ip);
-      await audit.record('refresh_succeeded', { sub: user.id, sessionId: session.id, ip: client.ip });
+      // Not rotated: say why, in the order the rules are written.
+      if (session.revokedAt !== null) throw invalidGrant();
+      if (session.expiresAt <= now)
+        throw invalidGrant('The session has reached its maximum age; sign in again.');
+      if (user.disabled) throw invalidGrant();
+      if (token.spentAt === null) throw invalidGrant(); // expired
+      const inGrace =
+        now - token.spentAt <= opts.reuseInterval * 1000 && token.successorHash === successorHash;
+      if (!inGrace || result.successorExpiresAt === null) {
+        if (inGrace) throw invalidGrant(); // the successor is gone (family revoked meanwhile)
+        return onReuse(session, client, token.spentAt);
+      }
+      // Same successor as the first caller got: two tabs racing or a retried request.
       opts.metrics?.tokenIssued('refresh');
-      return issue(user, session, successor, successorExpiresAt);
+      return issue(user, session, successor, result.successorExpiresAt);
     },
 
     async sessionOf(presented) {

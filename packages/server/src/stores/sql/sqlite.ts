@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
+import { type RefreshRotation, sqliteRefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
 import { withUnavailableMapping } from './unavailable.js';
 
@@ -54,7 +55,7 @@ export interface SqliteOptions {
   lockLeaseMs?: number;
 }
 
-export function createSqliteFlavor(opts: SqliteOptions = {}): SqlFlavor {
+export function createSqliteFlavor(opts: SqliteOptions, rotateRefresh: RefreshRotation): SqlFlavor {
   return {
     kind: 'sqlite',
     bool: (value) => (value ? 1 : 0),
@@ -67,11 +68,13 @@ export function createSqliteFlavor(opts: SqliteOptions = {}): SqlFlavor {
     // One connection per file per process already serialises inserts; across processes SQLite's
     // single writer does, and AUTOINCREMENT hands out ids in commit order.
     serializeRevocations: async () => {},
+    rotateRefresh,
   };
 }
 
 interface SharedDatabase {
   db: Kysely<Database>;
+  rotateRefresh: RefreshRotation;
   refs: number;
 }
 
@@ -93,12 +96,10 @@ export function openSqlite(
   let entry = key === undefined ? undefined : shared.get(key);
   if (!entry) {
     const database = openDatabase(path);
-    entry = {
-      db: new Kysely<Database>({
-        dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
-      }),
-      refs: 0,
-    };
+    const db = new Kysely<Database>({
+      dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
+    });
+    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db), refs: 0 };
     if (key !== undefined) shared.set(key, entry);
   }
   entry.refs += 1;
@@ -106,7 +107,7 @@ export function openSqlite(
   let released = false;
   return {
     db: current.db,
-    flavor: createSqliteFlavor(opts),
+    flavor: createSqliteFlavor(opts, current.rotateRefresh),
     async release() {
       if (released) return;
       released = true;
