@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,6 +61,30 @@ describe('sqlite backend', () => {
   after(async () => {
     await stores.close();
     await temp.cleanup();
+  });
+
+  test("the WAL is checkpointed by the worker thread, not left to a request's commit", async () => {
+    // Automatic checkpoints (the server's connection has them off) would wait for 1000 pages (~4 MB);
+    // ~300 KB of writes reach the database file within seconds only through the worker.
+    const before = statSync(temp.path).size;
+    const details = { blob: 'x'.repeat(3000) };
+    for (let i = 0; i < 100; i++) {
+      await stores.audit.append({
+        at: Date.now(),
+        event: 'logout',
+        sub: `wal-${i}`,
+        actor: null,
+        ip: null,
+        sessionId: null,
+        details,
+      });
+    }
+    const started = Date.now();
+    while (statSync(temp.path).size < before + 250_000 && Date.now() - started < 5_000) await sleep(100);
+    assert.ok(
+      statSync(temp.path).size >= before + 250_000,
+      `database file ${before} → ${statSync(temp.path).size} bytes`,
+    );
   });
 
   test('creates the parent directory and opens the file in WAL mode with foreign keys', async () => {

@@ -2,6 +2,7 @@
 // per Stores; Kysely serialises queries and transactions on it, and WAL lets other processes
 // (the CLI) read while the server writes.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
@@ -10,8 +11,12 @@ import { withLeaseLock } from './lease-lock.js';
 import { type RefreshRotation, sqliteRefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
 import { withUnavailableMapping } from './unavailable.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export const MEMORY = ':memory:';
+
+// The checkpoint worker thread loads the same better-sqlite3 this module uses.
+const driverPath = () => createRequire(import.meta.url).resolve('better-sqlite3');
 
 function openDatabase(path: string): BetterSqlite3.Database {
   if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -75,6 +80,7 @@ export function createSqliteFlavor(opts: SqliteOptions, rotateRefresh: RefreshRo
 interface SharedDatabase {
   db: Kysely<Database>;
   rotateRefresh: RefreshRotation;
+  checkpointer: WalCheckpointer | undefined;
   refs: number;
 }
 
@@ -99,7 +105,12 @@ export function openSqlite(
     const db = new Kysely<Database>({
       dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
     });
-    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db), refs: 0 };
+    // A file database checkpoints its WAL in a worker thread, never inside a request's commit.
+    const checkpointer =
+      path === MEMORY
+        ? undefined
+        : startWalCheckpointer(database, resolve(path), { driverPath: driverPath() });
+    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db), checkpointer, refs: 0 };
     if (key !== undefined) shared.set(key, entry);
   }
   entry.refs += 1;
@@ -114,6 +125,7 @@ export function openSqlite(
       current.refs -= 1;
       if (current.refs > 0) return;
       if (key !== undefined && shared.get(key) === current) shared.delete(key);
+      await current.checkpointer?.stop();
       await current.db.destroy();
     },
   };
