@@ -28,12 +28,11 @@ export {
   parseRateLimit,
   type RateLimitSpec,
 } from './config/index.js';
-export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
+export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf } from './errors.js';
 export {
   type CreateAnyKeyServiceOptions,
   createKeyService,
   KeyRotationUnsupportedError,
-  type KeyServiceBase,
   loadMasterKey,
   MasterKeyError,
   parseMasterKey,
@@ -42,6 +41,7 @@ export {
   seal,
   unseal,
 } from './keys/index.js';
+export { createLogger } from './logging/logger.js';
 export { createMetrics, type Metrics } from './metrics/index.js';
 export {
   CLIENT_SCOPES,
@@ -50,11 +50,9 @@ export {
   hashClientSecret,
   verifyClientSecret,
 } from './oauth/index.js';
-export { createLogger } from './plugins/logger.js';
-export { createRateLimits, type LimiterFactory, parseLimitSpec } from './plugins/rate-limit.js';
+export { createRateLimits, parseLimitSpec } from './ratelimit/rate-limits.js';
 export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
-export { createRevocationService, DenyList } from './revocation/index.js';
-export { changeUser, describeUser, type UserPatch } from './routes/admin-user-ops.js';
+export { createRevocationService } from './revocation/index.js';
 export {
   closeContext,
   createContext,
@@ -62,7 +60,17 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type AuthFlows, type Caller, createAuthFlows } from './services/auth-flows.js';
+export { DomainError, type DomainErrorCode, type DomainFailure } from './services/domain-error.js';
 export type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
+export {
+  changeUser,
+  createUser,
+  describeUser,
+  listUsers,
+  type UserAdminDeps,
+  type UserPatch,
+} from './services/user-admin.js';
 export type { SessionService } from './sessions/session-service.js';
 export { createStores } from './stores/index.js';
 export type { Stores, UserRecord } from './stores/types.js';

@@ -2,7 +2,7 @@
 // create (policy + argon2id + unique email), authenticate (constant work), change password.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { fail } from '../services/domain-error.js';
 import { DuplicateEmailError, type UserRecord, type UserStore } from '../stores/types.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 import { passwordProblem } from './password-policy.js';
@@ -18,13 +18,12 @@ export interface NewAccount {
   roles?: string[];
 }
 
-/** Creates a user; throws ApiError invalid_request / weak_password / email_taken. */
+/** Creates a user; throws DomainError invalid_input / weak_password / email_taken. */
 export async function createAccount(users: UserStore, clock: Clock, input: NewAccount): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
-  if (!isValidEmail(email))
-    throw new ApiError('invalid_request', { description: 'email is not a valid address' });
+  if (!isValidEmail(email)) throw fail({ code: 'invalid_input', message: 'email is not a valid address' });
   const problem = passwordProblem(input.password, email);
-  if (problem) throw new ApiError('weak_password', { description: problem });
+  if (problem) throw fail({ code: 'weak_password', message: problem });
   const passwordHash = await hashPassword(input.password);
   const now = clock.now();
   try {
@@ -37,7 +36,7 @@ export async function createAccount(users: UserStore, clock: Clock, input: NewAc
       createdAt: now,
     });
   } catch (err) {
-    if (err instanceof DuplicateEmailError) throw new ApiError('email_taken');
+    if (err instanceof DuplicateEmailError) throw fail({ code: 'email_taken' });
     throw err;
   }
 }
@@ -85,13 +84,13 @@ export async function setPassword(
   newPassword: string,
 ): Promise<UserRecord> {
   const problem = passwordProblem(newPassword, user.email);
-  if (problem) throw new ApiError('weak_password', { description: problem });
+  if (problem) throw fail({ code: 'weak_password', message: problem });
   const now = clock.now();
   const updated = await users.update(user.id, {
     passwordHash: await hashPassword(newPassword),
     passwordChangedAt: now,
     updatedAt: now,
   });
-  if (!updated) throw new ApiError('invalid_token');
+  if (!updated) throw fail({ code: 'invalid_token' });
   return updated;
 }

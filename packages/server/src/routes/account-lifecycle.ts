@@ -5,9 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { requireAuth, requireRole } from '../plugins/authenticate.js';
-import { emailField, parseBody, parseOptionalBody, passwordField } from '../plugins/validation.js';
+import { ErrorBody, emailField, NoContent, passwordField } from '../schemas/fields.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { UserExport } from '../stores/lifecycle-types.js';
-import { parseQuery } from './admin-query.js';
 
 const tokenField = z
   .string({ error: 'must be a string' })
@@ -18,8 +18,19 @@ const EmailBody = z.object({ email: emailField });
 const ResetBody = z.object({ token: tokenField, password: passwordField });
 const ChangeBody = z.object({ new_email: emailField, password: passwordField });
 const PasswordBody = z.object({ password: passwordField });
-const AdminResetBody = z.object({ return_link: z.boolean({ error: 'must be a boolean' }).optional() });
+const AdminResetBody = optionalBody(
+  z.object({ return_link: z.boolean({ error: 'must be a boolean' }).optional() }),
+);
 const IdParams = z.object({ id: z.string().min(1).max(200) });
+
+const Accepted = z.object({ message: z.string() });
+const ExportView = z.object({
+  exported_at: z.string(),
+  user: z.record(z.string(), z.unknown()),
+  sessions: z.array(z.record(z.string(), z.unknown())),
+  audit: z.array(z.record(z.string(), z.unknown())),
+  mail_links: z.array(z.record(z.string(), z.unknown())),
+});
 
 /** What 202 answers say, whoever asked: nothing about whether the account exists. */
 export const ACCEPTED = { message: 'If an account matches, a mail is on its way.' } as const;
@@ -75,70 +86,176 @@ export async function accountLifecycleRoutes(app: FastifyInstance, ctx: AppConte
   const lifecycle = ctx.services.lifecycle;
   const admin = requireRole(ctx, 'admin');
   const authed = requireAuth(ctx);
+  const route = routeSchema(app);
+  const bad = { 400: ErrorBody, 429: ErrorBody };
 
-  app.post('/v1/auth/verify-email', async (request, reply) => {
-    const { token } = parseBody(request, TokenBody);
-    await lifecycle.verifyEmail(token);
-    return reply.code(204).send();
-  });
+  route.post(
+    '/v1/auth/verify-email',
+    {
+      schema: {
+        summary: 'Verify the email address with the token of the mailed link',
+        body: TokenBody,
+        response: { 204: NoContent, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.verifyEmail(request.body.token);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/v1/auth/verify-email/resend', async (request, reply) => {
-    const { email } = parseBody(request, EmailBody);
-    await lifecycle.resendVerification(email, request.ip);
-    return reply.code(202).send(ACCEPTED);
-  });
+  route.post(
+    '/v1/auth/verify-email/resend',
+    {
+      schema: {
+        summary: 'Mail a new verification link (202 whether or not the account exists)',
+        body: EmailBody,
+        response: { 202: Accepted, 404: ErrorBody, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.resendVerification(request.body.email, request.ip);
+      return reply.code(202).send(ACCEPTED);
+    },
+  );
 
-  app.post('/v1/auth/password/forgot', async (request, reply) => {
-    const { email } = parseBody(request, EmailBody);
-    await lifecycle.forgotPassword(email, request.ip);
-    return reply.code(202).send(ACCEPTED);
-  });
+  route.post(
+    '/v1/auth/password/forgot',
+    {
+      schema: {
+        summary: 'Mail a password-reset link (202 whether or not the account exists)',
+        body: EmailBody,
+        response: { 202: Accepted, 404: ErrorBody, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.forgotPassword(request.body.email, request.ip);
+      return reply.code(202).send(ACCEPTED);
+    },
+  );
 
-  app.post('/v1/auth/password/reset', async (request, reply) => {
-    const body = parseBody(request, ResetBody);
-    await lifecycle.resetPassword(body.token, body.password, request.ip);
-    return reply.code(204).send();
-  });
+  route.post(
+    '/v1/auth/password/reset',
+    {
+      schema: {
+        summary: 'Set a new password with the token of the mailed link; revokes every session',
+        body: ResetBody,
+        response: { 204: NoContent, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.resetPassword(request.body.token, request.body.password, request.ip);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/v1/auth/email/change', { preHandler: authed }, async (request, reply) => {
-    const body = parseBody(request, ChangeBody);
-    await lifecycle.requestEmailChange(request.auth!.sub, body.new_email, body.password, request.ip);
-    return reply.code(202).send({ message: 'A confirmation mail is on its way to the new address.' });
-  });
+  route.post(
+    '/v1/auth/email/change',
+    {
+      onRequest: authed,
+      schema: {
+        summary: 'Change the email address: confirmation to the new one, notice to the old',
+        body: ChangeBody,
+        response: { 202: Accepted, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.requestEmailChange(
+        request.auth!.sub,
+        request.body.new_email,
+        request.body.password,
+        request.ip,
+      );
+      return reply.code(202).send({ message: 'A confirmation mail is on its way to the new address.' });
+    },
+  );
 
-  app.post('/v1/auth/email/confirm', async (request, reply) => {
-    const { token } = parseBody(request, TokenBody);
-    await lifecycle.confirmEmailChange(token);
-    return reply.code(204).send();
-  });
+  route.post(
+    '/v1/auth/email/confirm',
+    {
+      schema: {
+        summary: 'Confirm an email change with the token of the mailed link',
+        body: TokenBody,
+        response: { 204: NoContent, 409: ErrorBody, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.confirmEmailChange(request.body.token);
+      return reply.code(204).send();
+    },
+  );
 
-  app.get('/v1/me/export', { preHandler: authed }, async (request, reply) => {
-    const data = await lifecycle.exportUser(request.auth!.sub);
-    reply.header('content-disposition', 'attachment; filename="tessera-account.json"');
-    return { exported_at: new Date(ctx.clock.now()).toISOString(), ...describeExport(data) };
-  });
+  route.get(
+    '/v1/me/export',
+    {
+      onRequest: authed,
+      schema: { summary: "The caller's data as JSON", response: { 200: ExportView, 401: ErrorBody } },
+    },
+    async (request, reply) => {
+      const data = await lifecycle.exportUser(request.auth!.sub);
+      reply.header('content-disposition', 'attachment; filename="tessera-account.json"');
+      return { exported_at: new Date(ctx.clock.now()).toISOString(), ...describeExport(data) };
+    },
+  );
 
-  app.delete('/v1/me', { preHandler: authed }, async (request, reply) => {
-    const { password } = parseBody(request, PasswordBody);
-    await lifecycle.deleteOwnAccount(request.auth!.sub, password, request.ip);
-    return reply.code(204).send();
-  });
+  route.delete(
+    '/v1/me',
+    {
+      onRequest: authed,
+      schema: {
+        summary: "Erase the caller's account (password re-entered)",
+        body: PasswordBody,
+        response: { 204: NoContent, 401: ErrorBody, 403: ErrorBody, ...bad },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.deleteOwnAccount(request.auth!.sub, request.body.password, request.ip);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/v1/admin/users/:id/password-reset', { preHandler: admin }, async (request, reply) => {
-    const { id } = parseQuery(request.params, IdParams);
-    const body = parseOptionalBody(request, AdminResetBody);
-    const actor = request.auth?.sub ?? 'admin';
-    if (body.return_link) {
-      const { link, expiresAt } = await lifecycle.adminPasswordReset(id, actor, { returnLink: true });
-      return { link, expires_at: iso(expiresAt) };
-    }
-    const { expiresAt } = await lifecycle.adminPasswordReset(id, actor);
-    return reply.code(202).send({ expires_at: iso(expiresAt) });
-  });
+  route.post(
+    '/v1/admin/users/:id/password-reset',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Mail a password-reset link to a user, or return it ({return_link: true})',
+        params: IdParams,
+        body: AdminResetBody,
+        response: {
+          200: z.object({ link: z.string(), expires_at: z.string() }),
+          202: z.object({ expires_at: z.string() }),
+          403: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = request.auth?.sub ?? 'admin';
+      if (request.body.return_link) {
+        const { link, expiresAt } = await lifecycle.adminPasswordReset(request.params.id, actor, {
+          returnLink: true,
+        });
+        return { link: link as string, expires_at: iso(expiresAt) as string };
+      }
+      const { expiresAt } = await lifecycle.adminPasswordReset(request.params.id, actor);
+      return reply.code(202).send({ expires_at: iso(expiresAt) as string });
+    },
+  );
 
-  app.delete('/v1/admin/users/:id', { preHandler: admin }, async (request, reply) => {
-    const { id } = parseQuery(request.params, IdParams);
-    await lifecycle.eraseUser(id, request.auth?.sub ?? 'admin');
-    return reply.code(204).send();
-  });
+  route.delete(
+    '/v1/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Erase a user: rows, sessions and tokens go; the audit trail keeps the id',
+        params: IdParams,
+        response: { 204: NoContent, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await lifecycle.eraseUser(request.params.id, request.auth?.sub ?? 'admin');
+      return reply.code(204).send();
+    },
+  );
 }

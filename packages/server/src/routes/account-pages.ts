@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LINK_PATHS } from '../accounts/lifecycle/account-lifecycle.js';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, apiErrorOf } from '../errors.js';
 import { escapeHtml } from '../mail/templates.js';
 import { addFormParser } from '../oauth/form-body.js';
+import { DomainError } from '../services/domain-error.js';
 
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -39,9 +40,16 @@ function hidden(token: string): string {
   return `<input type="hidden" name="token" value="${escapeHtml(token)}">`;
 }
 
+/** The flows' failures as a page (the JSON API maps the same DomainError in errors.ts). */
+function asApiError(err: unknown): ApiError | undefined {
+  if (err instanceof DomainError) return apiErrorOf(err.failure, err);
+  return err instanceof ApiError ? err : undefined;
+}
+
 function failure(reply: FastifyReply, title: string, err: unknown) {
-  if (!(err instanceof ApiError) || err.status >= 500) throw err;
-  return page(reply, err.status, title, `<p class="err">${escapeHtml(err.description)}</p>`);
+  const api = asApiError(err);
+  if (!api || api.status >= 500) throw err;
+  return page(reply, api.status, title, `<p class="err">${escapeHtml(api.description)}</p>`);
 }
 
 export async function accountPagesRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -94,8 +102,9 @@ export async function accountPagesRoutes(app: FastifyInstance, ctx: AppContext):
         );
       } catch (err) {
         // A refused password keeps the link usable: show the form again.
-        if (err instanceof ApiError && err.code === 'weak_password') {
-          return page(reply, 400, 'Choose a new password', resetForm(token, err.description));
+        const api = asApiError(err);
+        if (api?.code === 'weak_password') {
+          return page(reply, 400, 'Choose a new password', resetForm(token, api.description));
         }
         return failure(reply, 'This link does not work', err);
       }

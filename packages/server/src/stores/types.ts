@@ -79,7 +79,43 @@ export type ConsumeResult =
   | { status: 'spent'; token: RefreshTokenRecord } // it was already spent (caller decides: grace or reuse)
   | { status: 'unknown' };
 
+/** One refresh, as the store performs it (RefreshTokenStore.rotate). Times in ms. */
+export interface RotationRequest {
+  /** Hash of the presented token. */
+  hash: string;
+  now: number;
+  /** Hash of the successor the presented token derives. */
+  successorHash: string;
+  /** The successor's expiry before the session's cap: now + refresh TTL. */
+  successorExpiresAt: number;
+  /** The client's address: the session's last IP and the audit entry's. */
+  ip: string;
+}
+
+export type RotationResult =
+  | { status: 'unknown' }
+  | {
+      /**
+       * rotated: this call spent the token and wrote the successor, the session touch and the
+       * `refresh_succeeded` audit entry. not_rotated: nothing was written; the token was already
+       * spent, or it, its session or its user is no longer live (the caller tells which).
+       */
+      status: 'rotated' | 'not_rotated';
+      token: RefreshTokenRecord;
+      session: SessionRecord;
+      user: UserRecord;
+      /** The successor's expiry (capped by the session); null when no successor row exists. */
+      successorExpiresAt: number | null;
+    };
+
 export interface RefreshTokenStore {
+  /**
+   * The refresh hot path in one transaction: reads the token with its session and user (one
+   * joined read) and, if the token is unspent and unexpired, its session live and its user
+   * enabled, spends it, inserts the successor, touches the session and appends the audit entry.
+   * Two concurrent calls never both get 'rotated'.
+   */
+  rotate(request: RotationRequest): Promise<RotationResult>;
   insert(token: Omit<RefreshTokenRecord, 'spentAt' | 'successorHash'>): Promise<void>;
   get(hash: string): Promise<RefreshTokenRecord | undefined>;
   /**

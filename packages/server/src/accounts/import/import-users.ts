@@ -6,7 +6,7 @@
 // users without a hash get an unusable password (and, with --send-reset, a reset mail).
 // `claims` are accepted and reported as not stored: this version has no per-user claims column.
 import type { Clock } from '../../app-context.js';
-import { ROLE_PATTERN } from '../../routes/admin-user-ops.js';
+import { ROLE_PATTERN } from '../../services/user-admin.js';
 import type { LifecycleStore } from '../../stores/lifecycle-types.js';
 import type { UserRecord, UserStore } from '../../stores/types.js';
 import { newUserId } from '../accounts.js';

@@ -8,12 +8,11 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.js';
 import type { AccountsConfig } from '../../config/accounts-config.js';
-import { ApiError } from '../../errors.js';
 import type { TemplateName } from '../../mail/default-templates.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { humanDuration } from '../../mail/templates.js';
-import { rateLimited } from '../../plugins/rate-limit-reply.js';
-import type { AuditLog, RateLimits, RevocationService } from '../../services/types.js';
+import { fail } from '../../services/domain-error.js';
+import type { AuditLog, LimitResult, RateLimits, RevocationService } from '../../services/types.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { MailTokenKind, UserExport } from '../../stores/lifecycle-types.js';
 import { DuplicateEmailError, type Stores, type UserRecord } from '../../stores/types.js';
@@ -31,20 +30,19 @@ export const LINK_PATHS = {
   change_email: '/console/confirm-email',
 } as const satisfies Record<MailTokenKind, string>;
 
-const DENY_MARGIN_SEC = 60;
-
 export interface AccountLifecycleDeps {
   stores: Pick<Stores, 'users' | 'lifecycle'>;
   mailer: Mailer;
   mailLimits: MailLimits;
-  loginLimits: Pick<RateLimits, 'loginAccountCheck' | 'loginAccountFailed' | 'loginAccountReset'>;
+  loginLimits: Pick<RateLimits, 'loginIp' | 'loginAccountCheck' | 'loginAccountFailed' | 'loginAccountReset'>;
   sessions: Pick<SessionService, 'revokeAll'>;
   revocations: Pick<RevocationService, 'revokeUser'>;
   audit: AuditLog;
   clock: Clock;
   logger: Pick<Logger, 'error' | 'warn'>;
   config: AccountsConfig;
-  accessTtl: number;
+  /** TESSERA_REGISTRATION. */
+  registration: boolean;
 }
 
 export type RegisterOutcome = { created: true; user: UserRecord } | { created: false };
@@ -84,9 +82,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
   const { stores, mailer, audit, clock, config } = deps;
 
   function ensureOn(): void {
-    if (!config.mailFlows) {
-      throw new ApiError('not_found', { description: 'account mail is turned off on this server' });
-    }
+    if (!config.mailFlows) throw fail({ code: 'mail_off' });
   }
 
   /**
@@ -100,9 +96,13 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     }, 5 + randomInt(45));
   }
 
+  function allowed(result: LimitResult): void {
+    if (!result.allowed) throw fail({ code: 'rate_limited', limit: result });
+  }
+
   async function limit(ip: string, email: string): Promise<void> {
     for (const result of [await deps.mailLimits.ip(ip), await deps.mailLimits.address(email)]) {
-      if (!result.allowed) throw rateLimited(result);
+      allowed(result);
     }
   }
 
@@ -137,8 +137,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
   /** Spends a token of `kind`; the same 400 for unknown, spent, expired, superseded or mismatched. */
   async function spend(token: string, kind: MailTokenKind) {
-    const invalid = () =>
-      new ApiError('invalid_request', { description: 'the link is invalid, expired or already used' });
+    const invalid = () => fail({ code: 'invalid_link' });
     if (!isMailTokenShape(token)) throw invalid();
     const record = await stores.lifecycle.consumeMailToken(hashMailToken(token), kind, clock.now());
     if (!record) throw invalid();
@@ -150,11 +149,11 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
   async function checkPassword(user: UserRecord, password: string, ip: string): Promise<void> {
     const allowed = await deps.loginLimits.loginAccountCheck(user.email);
-    if (!allowed.allowed) throw rateLimited(allowed);
+    if (!allowed.allowed) throw fail({ code: 'rate_limited', limit: allowed });
     if (!(await verifyPassword(user.passwordHash, password))) {
       await deps.loginLimits.loginAccountFailed(user.email);
       await audit.record('login_failed', { sub: user.id, ip, details: { reason: 'password_reentry' } });
-      throw new ApiError('invalid_credentials', { status: 403, description: 'password is incorrect' });
+      throw fail({ code: 'wrong_password' });
     }
   }
 
@@ -166,8 +165,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
   async function cutAccess(userId: string, reason: string, wholeUser = false): Promise<number> {
     const revoked = await deps.sessions.revokeAll(userId, reason);
     if (wholeUser) {
-      const nowSec = Math.floor(clock.now() / 1000);
-      await deps.revocations.revokeUser(userId, nowSec + 1, nowSec + 1 + deps.accessTtl + DENY_MARGIN_SEC);
+      await deps.revocations.revokeUser(userId, Math.floor(clock.now() / 1000) + 1);
     }
     return revoked.length;
   }
@@ -182,10 +180,13 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
     async registerConcealed(input, ip) {
       const email = normalizeEmail(input.email);
+      if (!deps.registration) throw fail({ code: 'registration_disabled' });
+      // Registration hashes a password: it shares the per-IP login budget so it cannot burn CPU.
+      allowed(await deps.loginLimits.loginIp(ip));
       if (!isValidEmail(email))
-        throw new ApiError('invalid_request', { description: 'email is not a valid address' });
+        throw fail({ code: 'invalid_input', message: 'email is not a valid address' });
       const problem = passwordProblem(input.password, email);
-      if (problem) throw new ApiError('weak_password', { description: problem });
+      if (problem) throw fail({ code: 'weak_password', message: problem });
       // Both paths hash the password and attempt the insert: the same work, the same answer.
       const passwordHash = await hashPassword(input.password);
       const now = clock.now();
@@ -252,7 +253,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
         const peek = await stores.lifecycle.findMailToken(hashMailToken(token));
         const owner = peek ? await stores.users.findById(peek.userId) : undefined;
         const problem = passwordProblem(password, owner?.email ?? '');
-        if (problem) throw new ApiError('weak_password', { description: problem });
+        if (problem) throw fail({ code: 'weak_password', message: problem });
       }
       const { user } = await spend(token, 'reset_password');
       const now = clock.now();
@@ -273,13 +274,13 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     async requestEmailChange(userId, newEmailInput, password, ip) {
       ensureOn();
       const user = await stores.users.findById(userId);
-      if (!user || user.disabled) throw new ApiError('invalid_token');
+      if (!user || user.disabled) throw fail({ code: 'invalid_token' });
       const newEmail = normalizeEmail(newEmailInput);
       if (!isValidEmail(newEmail)) {
-        throw new ApiError('invalid_request', { description: 'new_email is not a valid address' });
+        throw fail({ code: 'invalid_input', message: 'new_email is not a valid address' });
       }
       if (newEmail === user.email) {
-        throw new ApiError('invalid_request', { description: 'new_email is the current address' });
+        throw fail({ code: 'invalid_input', message: 'new_email is the current address' });
       }
       await checkPassword(user, password, ip);
       await limit(ip, newEmail);
@@ -304,7 +305,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
           updatedAt: now,
         });
       } catch (err) {
-        if (err instanceof DuplicateEmailError) throw new ApiError('email_taken');
+        if (err instanceof DuplicateEmailError) throw fail({ code: 'email_taken' });
         throw err;
       }
       // Links sent to the old address (verify, reset) die with it.
@@ -318,7 +319,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
     async adminPasswordReset(userId, actor, opts = {}) {
       const user = await stores.users.findById(userId);
-      if (!user) throw new ApiError('not_found', { description: 'no such user' });
+      if (!user) throw fail({ code: 'not_found', message: 'no such user' });
       if (!opts.returnLink) ensureOn();
       const { link, expiresAt, expiresIn } = await issue(
         user,
@@ -345,7 +346,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
     async setEmailVerified(userId, verified, actor) {
       const user = await stores.users.findById(userId);
-      if (!user) throw new ApiError('not_found', { description: 'no such user' });
+      if (!user) throw fail({ code: 'not_found', message: 'no such user' });
       if (Boolean(user.emailVerifiedAt) === verified) return user;
       const now = clock.now();
       const updated = await stores.users.update(userId, {
@@ -358,28 +359,26 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
 
     async exportUser(userId) {
       const data = await stores.lifecycle.exportUser(userId);
-      if (!data) throw new ApiError('invalid_token');
+      if (!data) throw fail({ code: 'invalid_token' });
       return data;
     },
 
     async deleteOwnAccount(userId, password, ip) {
       const user = await stores.users.findById(userId);
-      if (!user) throw new ApiError('invalid_token');
+      if (!user) throw fail({ code: 'invalid_token' });
       await checkPassword(user, password, ip);
       await this.eraseUser(userId, null);
     },
 
     async eraseUser(userId, actor) {
       const user = await stores.users.findById(userId);
-      if (!user) throw new ApiError('not_found', { description: 'no such user' });
+      if (!user) throw fail({ code: 'not_found', message: 'no such user' });
       if (
         user.roles.includes('admin') &&
         !user.disabled &&
         (await stores.users.countWithRole('admin')) <= 1
       ) {
-        throw new ApiError('invalid_request', {
-          description: 'this is the last admin: make another admin first',
-        });
+        throw fail({ code: 'last_admin' });
       }
       // Revoke first (sessions, refresh families, every access token via the feed), then delete.
       const sessions = await cutAccess(userId, 'erased', true);

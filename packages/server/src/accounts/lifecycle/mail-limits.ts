@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitSpec } from '../../config/rate-limit-spec.js';
-import { type LimiterFactory, memoryLimiterFactory } from '../../plugins/rate-limit.js';
 import type { LimitResult } from '../../services/types.js';
+import { memoryRateLimitStore, type RateLimitStore } from '../../stores/rate-limit-store.js';
 
 export interface MailLimits {
   ip(ip: string): Promise<LimitResult>;
@@ -15,11 +15,11 @@ export interface MailLimits {
 
 export function createMailLimits(
   specs: { ip: RateLimitSpec; address: RateLimitSpec },
-  factory: LimiterFactory = memoryLimiterFactory,
+  store: RateLimitStore = memoryRateLimitStore(),
   onLimited?: (name: string) => void,
 ): MailLimits {
   const make = (name: string, spec: RateLimitSpec) => {
-    const limiter = factory({
+    const limiter = store.limiter({
       keyPrefix: `tessera_${name}`,
       points: spec.points,
       duration: spec.durationSec,

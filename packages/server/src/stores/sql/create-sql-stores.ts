@@ -26,7 +26,7 @@ export function createSqlStores(
     kind: flavor.kind,
     users: createSqlUserStore(db, flavor),
     sessions: createSqlSessionStore(db),
-    refreshTokens: createSqlRefreshTokenStore(db),
+    refreshTokens: createSqlRefreshTokenStore(db, flavor),
     keys: createSqlKeyStore(db, flavor),
     revocations: createSqlRevocationStore(db, flavor),
     audit: createSqlAuditStore(db),
