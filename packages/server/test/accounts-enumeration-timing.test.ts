@@ -1,5 +1,6 @@
 // forgot and resend must not tell whether an account exists: the same 202, the same body, in the
-// same time (samples interleaved over real HTTP, medians compared like the login timing test), and
+// same time (pairs of requests over real HTTP, the median of their differences within 30% of the
+// median request), and
 // the same rate limits for known and unknown addresses.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +14,7 @@ import {
 } from './support/server-harness.js';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
-const SAMPLES = 40;
+const SAMPLES = 60;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,7 +47,7 @@ describe('forgot and resend do not reveal whether an account exists', () => {
   });
 
   for (const path of ['/v1/auth/password/forgot', '/v1/auth/verify-email/resend']) {
-    test(`${path}: same answer, medians of ${SAMPLES} known and ${SAMPLES} unknown within 30% (or 1 ms)`, async (ctx) => {
+    test(`${path}: same answer; over ${SAMPLES} interleaved pairs the median known-unknown difference is within 30% of a request`, async (ctx) => {
       const ghost = uniqueEmail('ghost');
       const bodies = new Set<string>();
       const time = async (email: string) => {
@@ -61,25 +62,36 @@ describe('forgot and resend do not reveal whether an account exists', () => {
         await time(known);
         await time(ghost);
       }
+      // Back-to-back pairs in alternating order; the median of the per-pair differences is robust
+      // to the machine's load drifting during the run (other tests share the two cores).
       const k: number[] = [];
       const u: number[] = [];
+      const diffs: number[] = [];
       for (let i = 0; i < SAMPLES; i++) {
+        let tk: number;
+        let tu: number;
         if (i % 2 === 0) {
-          u.push(await time(ghost));
-          k.push(await time(known));
+          tu = await time(ghost);
+          tk = await time(known);
         } else {
-          k.push(await time(known));
-          u.push(await time(ghost));
+          tk = await time(known);
+          tu = await time(ghost);
         }
+        k.push(tk);
+        u.push(tu);
+        diffs.push(tk - tu);
       }
       assert.equal(bodies.size, 1, 'one body for both');
       const mk = median(k);
       const mu = median(u);
-      const ratio = Math.max(mk, mu) / Math.min(mk, mu);
-      ctx.diagnostic(`known ${mk.toFixed(2)} ms, unknown ${mu.toFixed(2)} ms, ratio ${ratio.toFixed(2)}`);
+      const md = median(diffs);
+      const allowed = Math.max(1, 0.3 * median([...k, ...u]));
+      ctx.diagnostic(
+        `known ${mk.toFixed(2)} ms, unknown ${mu.toFixed(2)} ms, median pair difference ${md.toFixed(2)} ms (allowed ±${allowed.toFixed(2)})`,
+      );
       assert.ok(
-        ratio <= 1.3 || Math.abs(mk - mu) <= 1,
-        `known ${mk.toFixed(2)} ms vs unknown ${mu.toFixed(2)} ms`,
+        Math.abs(md) <= allowed,
+        `median known-unknown difference ${md.toFixed(2)} ms > ${allowed.toFixed(2)} ms`,
       );
       assert.equal(smtp.to(ghost).length, 0, 'nothing was sent to the unknown address');
     });
