@@ -34,12 +34,30 @@ export function serverVerifier(ctx: AppContext): TokenVerifier {
   };
 }
 
-/** verify's onError: the precise reason goes to the request's log, never to the client. */
-function logRefusal(request: FastifyRequest) {
-  return (_err: unknown, info: { status: number; code: string }) => {
-    if (info.status === 401 && info.code !== 'missing_token')
-      request.log.info({ code: info.code }, 'bearer token rejected');
-  };
+// verify's onError receives the precise reason of a refusal (for the log, never the client). The
+// check is synchronous, so one shared callback parks the code here and the caller reads it right
+// after: no closure or options object is allocated per request.
+let refusalCode: string | undefined;
+const noteRefusal = (_err: unknown, info: { status: number; code: string }) => {
+  refusalCode = info.status === 401 && info.code !== 'missing_token' ? info.code : undefined;
+};
+const ANY: AuthOptions = { onError: noteRefusal };
+const OPTIONAL: AuthOptions = { optional: true, onError: noteRefusal };
+
+function withRules(rules: Pick<AuthOptions, 'requireRoles' | 'optional'>): AuthOptions {
+  if (rules.requireRoles === undefined) return rules.optional ? OPTIONAL : ANY;
+  return { ...rules, onError: noteRefusal };
+}
+
+function check(verifier: TokenVerifier, request: FastifyRequest, options: AuthOptions): AuthOutcome {
+  refusalCode = undefined;
+  const outcome = authenticateSync(
+    { authorization: request.headers.authorization, cookie: undefined, url: undefined },
+    verifier,
+    options,
+  );
+  if (refusalCode !== undefined) request.log.info({ code: refusalCode }, 'bearer token rejected');
+  return outcome;
 }
 
 /** Authenticates a request; the outcome says who the caller is or how to refuse. */
@@ -48,8 +66,7 @@ export function authenticateBearer(
   request: FastifyRequest,
   rules: Pick<AuthOptions, 'requireRoles' | 'optional'> = {},
 ): AuthOutcome {
-  const parts = { authorization: request.headers.authorization, cookie: undefined, url: undefined };
-  return authenticateSync(parts, verifier, { ...rules, onError: logRefusal(request) });
+  return check(verifier, request, withRules(rules));
 }
 
 /** Like authenticateBearer, but throws the refusal (ApiError with its challenge). */
@@ -62,9 +79,9 @@ export function verifyBearer(verifier: TokenVerifier, request: FastifyRequest): 
 /** onRequest hook: requires a valid bearer token (carrying `role`, if given) and sets `request.auth`. */
 export function requireAuth(ctx: AppContext, role?: string): onRequestHookHandler {
   const verifier = serverVerifier(ctx);
-  const rules = role === undefined ? {} : { requireRoles: [role] };
+  const options = withRules(role === undefined ? {} : { requireRoles: [role] });
   return function authenticate(request, _reply, done) {
-    const outcome = authenticateBearer(verifier, request, rules);
+    const outcome = check(verifier, request, options);
     if (!outcome.ok) return done(deniedError(outcome.denial));
     request.auth = outcome.auth;
     done();
