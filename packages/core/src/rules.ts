@@ -21,7 +21,14 @@ export {
   JwtTooLarge,
   TesseraError,
 } from './errors.js';
-export { DEFAULT_MAX_TOKEN_LENGTH, splitToken } from './jws/compact.js';
+export {
+  type Base64urlToText,
+  checkSignatureSegment,
+  DEFAULT_MAX_TOKEN_LENGTH,
+  parseHeaderText,
+  parsePayloadText,
+  splitToken,
+} from './jws/compact.js';
 export { checkHeader, normalizeTyp } from './jws/header.js';
 export {
   type ClaimsPolicy,

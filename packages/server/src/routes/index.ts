@@ -11,6 +11,7 @@ import { authPasswordRoutes } from './auth-password.js';
 import { authRefreshRoutes } from './auth-refresh.js';
 import { authRegisterRoutes } from './auth-register.js';
 import { authzRoutes } from './authz.js';
+import { consoleRoutes } from './console.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { jwksRoutes } from './jwks.js';
@@ -46,4 +47,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await adminKeysRoutes(app, ctx);
   await adminAuditRoutes(app, ctx);
   await adminClientsRoutes(app, ctx);
+
+  // The web console's static files (packages/console).
+  await consoleRoutes(app, ctx);
 }
