@@ -79,10 +79,10 @@ export function App() {
     const off = client.on('signedout', (e) => setAuth({ state: 'out', reason: e.reason }));
     // The access token is only in memory: a reload restores the session through the HttpOnly cookie.
     client
-      .refresh()
-      .then(whoAmI)
+      .restore()
+      .then((signedIn) => (signedIn ? whoAmI() : undefined))
       .then(
-        (me) => setAuth({ state: 'in', me }),
+        (me) => setAuth(me ? { state: 'in', me } : { state: 'out' }),
         () => setAuth({ state: 'out' }),
       );
     // Coming back to the tab re-checks the session, so a session revoked elsewhere shows at once.
