@@ -159,7 +159,7 @@ export function App() {
         </a>
         {me ? (
           <span class="who">
-            {me.email ?? me.sub}{' '}
+            Signed in as <span class="mono">{me.email ?? me.sub}</span>{' '}
             <button
               type="button"
               class="secondary"

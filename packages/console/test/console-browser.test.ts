@@ -241,7 +241,13 @@ describe('console in Chromium', { skip: missing }, () => {
         const g = p.signedIn ? signed : out;
         await g.page.goto(`${server.origin}/console${p.path}`);
         await g.page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
-        if (p.path === '/admin/metrics') await g.page.locator('.uplot').first().waitFor();
+        if (p.path === '/admin/metrics') {
+          // Two scrapes make the first rates: the caption then names a series with a number.
+          await g.page
+            .getByText(/Latest \(per second\): \w+: \d/)
+            .first()
+            .waitFor({ timeout: 20_000 });
+        }
         if (p.path === '/admin/audit') await g.page.locator('tbody tr').first().waitFor();
         for (const v of await axeViolations(g.page)) failures.push(`${p.path} (${width}): ${v}`);
         const name = `${p.path === '/' ? 'sign-in' : p.path.slice(1).replace(/\//g, '-')}${p.signedIn ? '' : '-signed-out'}`;

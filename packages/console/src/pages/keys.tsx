@@ -36,10 +36,20 @@ const STATE_TEXT: Record<string, string> = {
 };
 
 function duration(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400} days`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+  const units: Array<[number, string]> = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0 && parts.length < 2) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
+    rest -= n * size;
+  }
+  return parts.join(' ') || '0 seconds';
 }
 
 export function KeysPage() {

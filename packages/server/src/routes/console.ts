@@ -40,8 +40,9 @@ export async function consoleRoutes(
     const path = url.slice('/console'.length) || '/';
     let file = files.get(path);
     let cache = 'public, max-age=3600';
-    if (file && path.startsWith('/assets/')) cache = IMMUTABLE;
-    else if (!file || path === '/index.html') {
+    if (file === index) cache = 'no-cache';
+    else if (file && path.startsWith('/assets/')) cache = IMMUTABLE;
+    else if (!file) {
       // Missing assets and files are 404s; extension-less paths are the app's own routes.
       if (path.startsWith('/assets/') || extname(path) !== '') throw new ApiError('not_found');
       file = index;
