@@ -33,7 +33,11 @@ export function RateChart(props: { title: string; unit: string; series: Series }
           ...names.map((n, i) => ({ label: n || 'total', stroke: COLORS[i % COLORS.length]!, width: 2 })),
         ],
         axes: [{}, { label: props.unit, size: 60 }],
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          // At least two minutes wide, so the first points do not stretch the axis over years.
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 120), max] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         legend: { live: false },
         cursor: { show: false },
       };
