@@ -1,6 +1,6 @@
 // The shell: who is signed in (restored through the refresh cookie on load), the navigation, and
 // which page a path shows. Pages that mail links open and the token debugger work signed out.
-import type { JSX } from 'preact';
+import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
@@ -8,7 +8,6 @@ import { ClientsPage } from './pages/clients.js';
 import { DebuggerPage } from './pages/debugger.js';
 import { KeysPage } from './pages/keys.js';
 import { ConfirmEmailPage, ResetPasswordPage, VerifyEmailPage } from './pages/mail-links.js';
-import { MetricsPage } from './pages/metrics.js';
 import { PasswordPage } from './pages/password.js';
 import { SessionsPage } from './pages/sessions.js';
 import { SignInPage } from './pages/sign-in.js';
@@ -43,7 +42,7 @@ const PAGES: Page[] = [
   { path: '/admin/clients', title: 'OAuth clients', admin: true, render: () => <ClientsPage /> },
   { path: '/admin/keys', title: 'Signing keys', admin: true, render: () => <KeysPage /> },
   { path: '/admin/audit', title: 'Audit log', admin: true, render: () => <AuditPage /> },
-  { path: '/admin/metrics', title: 'Live charts', admin: true, render: () => <MetricsPage /> },
+  { path: '/admin/metrics', title: 'Live charts', admin: true, render: () => <LazyMetricsPage /> },
   {
     path: '/verify-email',
     title: 'Verify email',
@@ -202,6 +201,24 @@ export function App() {
         </main>
       </div>
     </>
+  );
+}
+
+/** The charts page and uPlot load only when opened (most visits never need them). */
+function LazyMetricsPage() {
+  const [Page, setPage] = useState<ComponentType | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('./pages/metrics.js').then(
+      (m) => setPage(() => m.MetricsPage),
+      () => setFailed(true),
+    );
+  }, []);
+  if (Page) return <Page />;
+  return failed ? (
+    <p role="alert">The charts could not be loaded: reload the page.</p>
+  ) : (
+    <p role="status">Loading…</p>
   );
 }
 
