@@ -242,11 +242,11 @@ describe('console in Chromium', { skip: missing }, () => {
         await g.page.goto(`${server.origin}/console${p.path}`);
         await g.page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
         if (p.path === '/admin/metrics') {
-          // Two scrapes make the first rates: the caption then names a series with a number.
-          await g.page
-            .getByText(/Latest \(per second\): \w+: \d/)
-            .first()
-            .waitFor({ timeout: 20_000 });
+          // Two scrapes make the first rates; logins made now must show as a login rate above zero.
+          const rate = (re: RegExp) => g.page.getByText(re).first().waitFor({ timeout: 20_000 });
+          await rate(/Latest \(per second\): \w+: \d/);
+          for (let i = 0; i < 4; i++) await accessToken(server.origin, ADMIN_EMAIL);
+          await rate(/login: (0\.[1-9]|0\.0[1-9]|[1-9])/);
         }
         if (p.path === '/admin/audit') await g.page.locator('tbody tr').first().waitFor();
         for (const v of await axeViolations(g.page)) failures.push(`${p.path} (${width}): ${v}`);

@@ -34,17 +34,19 @@ export function RateChart(props: { title: string; unit: string; series: Series }
         ],
         axes: [{}, { label: props.unit, size: 60 }],
         scales: {
-          // At least two minutes wide, so the first points do not stretch the axis over years.
-          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 120), max] },
+          x: { time: true, auto: false },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
         legend: { live: false },
         cursor: { show: false },
       };
       plot.current = { chart: new uPlot(opts, data, el), labels };
-    } else {
-      plot.current.chart.setData(data);
     }
+    plot.current.chart.setData(data, false);
+    // At least two minutes wide, ending now: the first points must not stretch the axis over days.
+    const times = props.series.times;
+    const last = times[times.length - 1] ?? Date.now() / 1000;
+    plot.current.chart.setScale('x', { min: Math.min(times[0] ?? last, last - 120), max: last });
   });
 
   useEffect(() => {
