@@ -1,7 +1,7 @@
 // The shell: who is signed in (restored through the refresh cookie on load), the navigation, and
 // which page a path shows. Pages that mail links open and the token debugger work signed out.
 import type { ComponentType, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
 import { ClientsPage } from './pages/clients.js';
@@ -96,8 +96,12 @@ export function App() {
   }, []);
 
   // Each navigation while signed in asks the server who we are: a revoked session signs out here.
+  // It also moves focus to the new page, so keyboard and screen-reader users start at its content.
+  const firstPath = useRef(true);
   useEffect(() => {
     if (auth.state === 'in') whoAmI().catch(() => undefined);
+    if (firstPath.current) firstPath.current = false;
+    else document.getElementById('main')?.focus();
   }, [path]);
 
   const page = PAGES.find((p) => p.path === path);

@@ -12,11 +12,20 @@ interface Client {
   name: string;
   scopes: string[];
   audiences: string[];
+  grant_types?: string[];
   disabled: boolean;
   created_at: string;
 }
 
 const SCOPES = ['revocations:read', 'introspect', 'revoke'];
+const GRANTS = [
+  ['client_credentials', 'client credentials'],
+  ['urn:ietf:params:oauth:grant-type:token-exchange', 'token exchange'],
+] as const;
+const words = (text: FormDataEntryValue | null) =>
+  String(text ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 
 function SecretOnce(props: { clientId: string; secret: string; onDone: () => void }) {
   return (
@@ -56,12 +65,12 @@ export function ClientsPage() {
     const formEl = event.currentTarget as HTMLFormElement;
     const form = new FormData(formEl);
     void action.run(async () => {
+      const grants = form.getAll('grant_types');
       const res = await api('POST', '/v1/admin/clients', {
         name: form.get('name'),
-        scopes: form.getAll('scopes'),
-        audiences: String(form.get('audiences') ?? '')
-          .split(/[\s,]+/)
-          .filter(Boolean),
+        scopes: [...form.getAll('scopes'), ...words(form.get('more_scopes'))],
+        audiences: words(form.get('audiences')),
+        ...(grants.length > 0 ? { grant_types: grants } : {}),
       });
       setSecret({ clientId: res.client_id, secret: res.client_secret });
       formEl.reset();
@@ -113,6 +122,24 @@ export function ClientsPage() {
             ))}
           </fieldset>
           <label>
+            Other scopes (space-separated)
+            <input name="more_scopes" autocomplete="off" />
+          </label>
+          <fieldset>
+            <legend>Grant types</legend>
+            {GRANTS.map(([value, text]) => (
+              <label class="check" key={value}>
+                <input
+                  type="checkbox"
+                  name="grant_types"
+                  value={value}
+                  defaultChecked={value === 'client_credentials'}
+                />{' '}
+                {text}
+              </label>
+            ))}
+          </fieldset>
+          <label>
             Audiences (comma-separated)
             <input name="audiences" autocomplete="off" />
           </label>
@@ -144,7 +171,15 @@ export function ClientsPage() {
                 {c.name}
                 <div class="muted mono">{c.client_id}</div>
               </td>
-              <td data-label="Scopes">{c.scopes.join(', ') || '—'}</td>
+              <td data-label="Scopes">
+                {c.scopes.join(', ') || '—'}
+                {c.grant_types ? (
+                  <div class="muted">
+                    grants:{' '}
+                    {c.grant_types.map((g) => (g.startsWith('urn:') ? 'token exchange' : g)).join(', ')}
+                  </div>
+                ) : null}
+              </td>
               <td data-label="Audiences">{c.audiences.join(', ') || '—'}</td>
               <td data-label="Status">
                 {c.disabled ? <span class="tag bad">disabled</span> : <span class="tag ok">active</span>}

@@ -157,10 +157,11 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
       action.setMessage({ kind: 'error', text: 'Claims must be a JSON object, e.g. {"plan": "pro"}.' });
       return;
     }
+    const revokeTokens = form.get('revoke_tokens') === 'on';
     void action.run(
       async () => {
         try {
-          await api('PATCH', path, { claims });
+          await api('PATCH', path, { claims, ...(revokeTokens ? { revoke_tokens: true } : {}) });
         } catch (err) {
           // A server without application claims ignores the field and refuses the then-empty patch.
           if (
@@ -172,7 +173,9 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
           throw err;
         }
         await props.onChanged();
-        return 'Claims saved: they reach tokens from the next refresh.';
+        return revokeTokens
+          ? 'Claims saved; live tokens were ended, so they apply at once.'
+          : 'Claims saved: they reach tokens from the next refresh.';
       },
       { newRoute: true },
     );
@@ -216,6 +219,10 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
             <label>
               Application claims (JSON)
               <textarea name="claims" rows={3} defaultValue={JSON.stringify(u.claims ?? {}, null, 1)} />
+            </label>
+            <label class="check">
+              <input type="checkbox" name="revoke_tokens" /> End the user's live tokens now (else the new
+              claims apply from the next refresh)
             </label>
             <div class="actions">
               <button type="submit" disabled={action.busy}>
