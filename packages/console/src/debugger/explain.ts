@@ -3,6 +3,7 @@
 // (@tessera/core/rules) — the ones createVerifier runs — so the console and the server judge a
 // token alike; the signature is checked with WebCrypto against this server's JWKS.
 import {
+  ALGORITHMS,
   type ClaimsPolicy,
   checkAudience,
   checkExp,
@@ -80,12 +81,18 @@ export async function explainToken(input: ExplainInput): Promise<Explanation> {
     pass('structure', `three base64url parts, JSON header and payload (${input.token.length} bytes)`),
   );
 
-  // The algorithms this server's keys are bound to are the ones its verifier allows.
+  // The algorithms this server's keys are bound to are the ones its verifier allows. A server that
+  // signs with an HMAC secret publishes no key: then only the header's form is checked here.
   const serverAlgs = new Set(input.jwks.keys.map((k) => k.alg).filter(isAlg));
+  const typ = `typ ${String(header.typ ?? 'absent')}`;
   checks.push(
-    rule('header', `alg ${String(header.alg)} is allowed here; typ ${String(header.typ ?? 'absent')}`, () =>
-      checkHeader(header, serverAlgs),
-    ),
+    serverAlgs.size > 0
+      ? rule('header', `alg ${String(header.alg)} is allowed here; ${typ}`, () =>
+          checkHeader(header, serverAlgs),
+        )
+      : rule('header', `well-formed (${typ}); this server publishes no public key to compare alg with`, () =>
+          checkHeader(header, new Set(ALGORITHMS)),
+        ),
   );
 
   const kid = typeof header.kid === 'string' ? header.kid : undefined;

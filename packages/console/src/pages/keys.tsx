@@ -113,7 +113,10 @@ export function KeysPage() {
               ) : null}
             </p>
           ) : (
-            <p>Keys come from a file: rotation is done by the operator.</p>
+            <p>
+              No automatic rotation on this server: it signs with a key file or an HMAC secret, which the
+              operator rotates.
+            </p>
           )}
           <ConfirmButton
             label="Rotate now"
