@@ -183,6 +183,8 @@ describe('console in Chromium', { skip: missing }, () => {
     await g.page.getByRole('button', { name: 'Explain' }).click();
     await g.page.getByText('Invalid: ERR_JWS_SIGNATURE_INVALID').waitFor();
 
+    // Signed out, the page never tried a refresh (the SDK's session flag is absent).
+    assert.ok(!g.requests.some((r) => r.url.endsWith('/v1/auth/refresh')), 'no refresh request');
     // The token never left the browser: no request carried it, in its URL or its body.
     for (const r of g.requests) {
       assert.ok(!r.url.includes(p), `token in ${r.url}`);
