@@ -1,8 +1,10 @@
-// Admin · live charts from this server's /metrics (scraped every 3 s while the page is open):
-// tokens issued, refreshes, verification failures by reason, logins by outcome, rate limiting.
+// Admin · live charts of this server's metrics (GET /v1/admin/metrics every 3 s while the page is
+// open): tokens issued, refreshes, verification failures by reason, logins by outcome and failure
+// reason, rate limiting.
 import { useEffect, useState } from 'preact/hooks';
 import { RateChart, type Series } from '../metrics/chart.js';
 import { byLabel, parsePrometheus } from '../metrics/prometheus.js';
+import { ApiFailure, client, describeFailure } from '../session.js';
 import { Alert } from '../ui/alert.js';
 
 const INTERVAL_MS = 3_000;
@@ -30,6 +32,12 @@ const CHARTS = [
     label: 'code',
   },
   { id: 'logins', title: 'Logins by outcome', metric: 'tessera_logins_total', label: 'outcome' },
+  {
+    id: 'failures',
+    title: 'Login failures by reason',
+    metric: 'tessera_login_failures_total',
+    label: 'reason',
+  },
   { id: 'limited', title: 'Rate-limited requests', metric: 'tessera_rate_limited_total', label: 'limit' },
 ] as const;
 
@@ -68,15 +76,17 @@ export function MetricsPage() {
     let stopped = false;
     const scrape = async () => {
       try {
-        // No bearer token: /metrics is open, or protected by its own token the console does not hold.
-        const response = await fetch('/metrics', { headers: { accept: 'text/plain' } });
-        if (response.status === 401) {
-          setError(
-            'This server protects /metrics with TESSERA_METRICS_TOKEN, so the console cannot chart it.',
+        // The admin route (the admin's access token), not /metrics: that one answers browsers
+        // beyond loopback only with the scrapers' TESSERA_METRICS_TOKEN.
+        const response = await client.fetch('/v1/admin/metrics', { headers: { accept: 'text/plain' } });
+        if (!response.ok) {
+          const body = await response.json().catch(() => ({}));
+          throw new ApiFailure(
+            response.status,
+            body.error ?? `http_${response.status}`,
+            body.error_description,
           );
-          return;
         }
-        if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
         const samples = parsePrometheus(await response.text());
         const totals = new Map(CHARTS.map((c) => [c.id, byLabel(samples, c.metric, c.label)]));
         if (!stopped) {
@@ -84,7 +94,7 @@ export function MetricsPage() {
           setScrapes((s) => [...s.slice(-KEEP), { at: Date.now(), totals }]);
         }
       } catch (err) {
-        if (!stopped) setError(`Cannot read /metrics: ${(err as Error).message}`);
+        if (!stopped) setError(`Cannot read the metrics: ${describeFailure(err, { newRoute: true })}`);
       }
     };
     void scrape();
@@ -99,8 +109,8 @@ export function MetricsPage() {
     <section>
       <h1>Live charts</h1>
       <p class="lead">
-        Per-second rates from this server's <code>/metrics</code>, every {INTERVAL_MS / 1000} s while this
-        page is open (this instance only).
+        Per-second rates from this server's metrics, every {INTERVAL_MS / 1000} s while this page is open
+        (this instance only).
       </p>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {scrapes.length < 2 && !error ? <p role="status">Collecting the first points…</p> : null}

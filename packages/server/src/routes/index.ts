@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
+import { adminMetricsRoutes } from './admin-metrics.js';
 import { adminUsersRoutes } from './admin-users.js';
 import { authLoginRoutes } from './auth-login.js';
 import { authLogoutRoutes } from './auth-logout.js';
@@ -47,6 +48,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await adminKeysRoutes(app, ctx);
   await adminAuditRoutes(app, ctx);
   await adminClientsRoutes(app, ctx);
+  await adminMetricsRoutes(app, ctx);
 
   // The web console's static files (packages/console).
   await consoleRoutes(app, ctx);
