@@ -4,9 +4,12 @@
 // Every console response carries a strict Content-Security-Policy: scripts, styles and requests
 // from this origin only, no inline code, no framing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
-import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from '../plugins/console-files.js';
+import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from '../http/console-files.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { routeSchema } from '../schemas/zod-provider.js';
 
 export const CONSOLE_CSP = [
   "default-src 'none'",
@@ -67,8 +70,14 @@ export async function consoleRoutes(
     return reply.send(file.body);
   };
 
-  app.get('/console', handler);
-  app.get('/console/*', handler);
+  // The bodies are files (HTML, scripts, styles, images), so the schema only describes them.
+  const schema = {
+    summary: 'The web console (single-page app and its static files)',
+    response: { 200: z.unknown().describe('a console file'), 304: z.undefined(), 404: ErrorBody },
+  };
+  const route = routeSchema(app);
+  route.get('/console', { schema }, handler);
+  route.get('/console/*', { schema }, handler);
 }
 
 function extname(path: string): string {

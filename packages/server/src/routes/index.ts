@@ -1,6 +1,7 @@
 // Every route module, registered in one place. Each module is `xxxRoutes(app, ctx)`.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { accountLifecycleRoutes } from './account-lifecycle.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
@@ -33,6 +34,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await authPasswordRoutes(app, ctx);
   await meRoutes(app, ctx);
   await sessionsRoutes(app, ctx);
+  await accountLifecycleRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
   await metricsRoutes(app, ctx);
