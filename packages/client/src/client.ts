@@ -1,6 +1,7 @@
 import { type AccessTokenState, expiryOf } from './access-token.js';
 import { type ClientEvents, Emitter } from './emitter.js';
 import { SignedOutError, TesseraClientError } from './errors.js';
+import { createSessionHint, type SessionHint } from './session-hint.js';
 import { createTabCoordinator, type TabCoordinator, type TabMessage } from './tab-coordinator.js';
 
 /** Where a native app keeps its refresh token (Keychain, Keystore, a file...). Browsers leave it unset. */
@@ -41,6 +42,12 @@ export interface TesseraClient {
   logout(): Promise<void>;
   /** Ends every session of the user. */
   logoutAll(): Promise<void>;
+  /**
+   * After a page load: gets an access token through the refresh cookie (or stored refresh token)
+   * when this browser may have a session, and resolves whether it is signed in. A browser that
+   * never signed in (or signed out) makes no request.
+   */
+  restore(): Promise<boolean>;
   /** A valid access token, refreshed first when it is missing or about to expire. */
   getAccessToken(): Promise<string>;
   /** `fetch` with the access token attached; on a 401 it refreshes once and retries once. */
@@ -64,6 +71,7 @@ class Client implements TesseraClient {
   readonly #marginMs: number;
   readonly #events = new Emitter();
   readonly #tabs: TabCoordinator;
+  readonly #hint: SessionHint | undefined;
   #state: AccessTokenState | undefined;
   #inFlight: Promise<string> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,6 +88,8 @@ class Client implements TesseraClient {
     this.#fetch = f.bind(globalThis);
     this.#storage = options.refreshTokenStorage;
     this.#marginMs = (options.refreshMarginSeconds ?? 60) * 1000;
+    // Browser mode only: native apps know from their own storage whether there is a session.
+    this.#hint = this.#storage ? undefined : createSessionHint(`tessera:${this.#base}`);
     const tabOptions = options.locks === undefined ? {} : { locks: options.locks };
     this.#tabs = createTabCoordinator(
       options.channelName ?? `tessera:${this.#base}`,
@@ -108,6 +118,18 @@ class Client implements TesseraClient {
 
   async logoutAll(): Promise<void> {
     await this.#end('/v1/auth/logout-all', 'logout_all');
+  }
+
+  async restore(): Promise<boolean> {
+    if (this.#state) return true;
+    if (this.#hint && !this.#hint.get()) return false;
+    try {
+      await this.refresh();
+      return true;
+    } catch (err) {
+      if (err instanceof SignedOutError) return false;
+      throw err;
+    }
   }
 
   async getAccessToken(): Promise<string> {
@@ -196,6 +218,7 @@ class Client implements TesseraClient {
       await this.#storage.set(tokens.refresh_token);
     const now = Date.now();
     const generation = Math.max(now, (this.#state?.generation ?? 0) + 1);
+    this.#hint?.set(true);
     this.#setState({
       token: tokens.access_token,
       expiresAt: expiryOf(tokens.access_token, tokens.expires_in, now),
@@ -281,6 +304,7 @@ class Client implements TesseraClient {
   #clear(reason: string, mode: 'explicit' | 'failure' | 'sibling'): void {
     const wasSignedIn = this.#state !== undefined;
     this.#state = undefined;
+    this.#hint?.set(false);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (mode === 'explicit' || (mode === 'failure' && wasSignedIn)) {

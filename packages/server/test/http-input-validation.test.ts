@@ -161,7 +161,7 @@ describe('malformed input on every route: 400/413/415, never 500', () => {
           }
           const htmlPage = /^text\/html/.test(String(res.headers['content-type']));
           if (route.url.startsWith('/console/') && htmlPage) {
-            // The pages of mail links answer HTML for people (their own errors included).
+            // The console's pages (those of mail links included) answer HTML for people.
             assert.match(res.body, /^<!doctype html>/, `${where}: an HTML page`);
           } else if (res.statusCode >= 400 && res.body !== '') {
             const body = JSON.parse(res.body) as { error?: unknown };

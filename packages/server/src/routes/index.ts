@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { accountLifecycleRoutes } from './account-lifecycle.js';
-import { accountPagesRoutes } from './account-pages.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
+import { adminMetricsRoutes } from './admin-metrics.js';
 import { adminUsersRoutes } from './admin-users.js';
 import { authLoginRoutes } from './auth-login.js';
 import { authLogoutRoutes } from './auth-logout.js';
@@ -13,6 +13,7 @@ import { authPasswordRoutes } from './auth-password.js';
 import { authRefreshRoutes } from './auth-refresh.js';
 import { authRegisterRoutes } from './auth-register.js';
 import { authzRoutes } from './authz.js';
+import { consoleRoutes } from './console.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { jwksRoutes } from './jwks.js';
@@ -34,8 +35,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await meRoutes(app, ctx);
   await sessionsRoutes(app, ctx);
   await accountLifecycleRoutes(app, ctx);
-  // Until the console serves the pages of mail links (remove this line when it does).
-  await accountPagesRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
   await metricsRoutes(app, ctx);
@@ -51,4 +50,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await adminKeysRoutes(app, ctx);
   await adminAuditRoutes(app, ctx);
   await adminClientsRoutes(app, ctx);
+  await adminMetricsRoutes(app, ctx);
+
+  // The web console's static files (packages/console).
+  await consoleRoutes(app, ctx);
 }

@@ -23,7 +23,7 @@ import { hashPassword, verifyPassword } from '../passwords.js';
 import type { MailLimits } from './mail-limits.js';
 import { hashMailToken, isMailTokenShape, newMailToken } from './mail-tokens.js';
 
-/** Where the links of each mail lead (pages of the console; see routes/account-pages.ts). */
+/** Where the links of each mail lead (pages of the web console, packages/console; served by routes/console.ts). */
 export const LINK_PATHS = {
   verify_email: '/console/verify-email',
   reset_password: '/console/reset-password',

@@ -1,0 +1,79 @@
+// The console's one @tessera/client: the access token lives in its memory only, the refresh token in
+// the HttpOnly tessera_rt cookie, which this code never sees. `api` is client.fetch plus JSON and a
+// typed error, so every page handles failures alike.
+import { createTesseraClient, SignedOutError } from '@tessera/client';
+
+export const client = createTesseraClient({ baseUrl: location.origin });
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly description: string | undefined,
+  ) {
+    super(description ? `${code}: ${description}` : code);
+  }
+
+  /** A bare 404 (the server's generic "Not found."), as a route the server lacks answers. */
+  get bareNotFound(): boolean {
+    return this.status === 404 && (this.description === undefined || this.description === 'Not found.');
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely and checked where used
+export type Json = any;
+
+async function read(response: Response): Promise<Json> {
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  let body: Json;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const code = typeof body?.error === 'string' ? body.error : `http_${response.status}`;
+    const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
+    throw new ApiFailure(response.status, code, description);
+  }
+  return body;
+}
+
+function init(method: string, body: unknown): RequestInit {
+  return body === undefined
+    ? { method, headers: { accept: 'application/json' } }
+    : {
+        method,
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+}
+
+/** A request with the access token (refreshed when needed). */
+export async function api(method: string, path: string, body?: unknown): Promise<Json> {
+  return read(await client.fetch(path, init(method, body)));
+}
+
+/** A request without a token (public routes: mail links, JWKS, discovery). */
+export async function publicApi(method: string, path: string, body?: unknown): Promise<Json> {
+  return read(await fetch(path, { ...init(method, body), credentials: 'same-origin' }));
+}
+
+export { SignedOutError };
+
+/**
+ * Words for a failure, for an alert. `newRoute`: the call uses a route some servers do not have yet,
+ * so a bare 404 means "not offered here" rather than "no such thing".
+ */
+export function describeFailure(err: unknown, opts: { newRoute?: boolean } = {}): string {
+  if (err instanceof ApiFailure) {
+    if (opts.newRoute && err.bareNotFound)
+      return 'This server does not offer this yet: the route answered 404 Not Found. Upgrade the server to use it.';
+    if (err.status === 429) return 'Too many attempts: wait a little and try again.';
+    return err.description ? `${err.description} (${err.code})` : `The server answered ${err.code}.`;
+  }
+  if (err instanceof SignedOutError) return 'Your session has ended: sign in again.';
+  if (err instanceof TypeError) return 'The server cannot be reached.';
+  return err instanceof Error ? err.message : String(err);
+}
