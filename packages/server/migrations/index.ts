@@ -2,9 +2,11 @@
 // disk at run time and the bundle works wherever `dist/` is copied. Names sort in apply order.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
+import * as m006 from './006-second-factors.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-initial': m001,
+  '006-second-factors': m006,
 });
 
 export const migrationProvider: MigrationProvider = {

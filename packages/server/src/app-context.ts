@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config/config.js';
+import type { MfaService } from './mfa/mfa-service.js';
 import type { RefreshService } from './refresh/refresh-service.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
 import type { SessionService } from './sessions/session-service.js';
@@ -40,6 +41,8 @@ export interface AppServices {
   readonly sessions: SessionService;
   /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
   readonly refresh: RefreshService;
+  /** Second factors, the mfa_token of two-step sign-in, passkeys, recovery codes (mfa/). */
+  readonly mfa: MfaService;
 }
 
 export interface AppContext {

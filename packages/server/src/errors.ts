@@ -9,6 +9,17 @@ export const API_ERRORS = {
   invalid_token: { status: 401, message: 'The access token is invalid or expired.' },
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
   invalid_client: { status: 401, message: 'Client authentication failed.' },
+  mfa_required: { status: 401, message: 'A second factor is required to complete sign-in.' },
+  mfa_enrollment_required: {
+    status: 401,
+    message: 'This account must enrol a second factor before it can sign in.',
+  },
+  invalid_mfa_token: { status: 401, message: 'The MFA token is invalid, expired or already used.' },
+  invalid_factor: { status: 401, message: 'The second factor could not be verified.' },
+  insufficient_user_authentication: {
+    status: 401,
+    message: 'A stronger or more recent authentication is required.',
+  },
   insufficient_scope: { status: 403, message: 'The token does not grant access to this resource.' },
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },

@@ -14,8 +14,11 @@ import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createMfaAttempts } from './mfa/mfa-attempts.js';
+import { createMfaService } from './mfa/mfa-service.js';
+import { relyingPartyOf } from './mfa/webauthn.js';
 import { createLogger } from './plugins/logger.js';
-import { createRateLimits } from './plugins/rate-limit.js';
+import { createRateLimits, memoryLimiterFactory } from './plugins/rate-limit.js';
 import { createSharedLimiters, type SharedLimiters } from './plugins/rate-limit-redis.js';
 import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
@@ -127,6 +130,19 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       refreshTtl: config.refreshTtl,
       sessionMaxAge: config.sessionMaxAge,
       reuseInterval: config.reuseInterval,
+      sessionAuth: stores.mfa,
+    });
+    const mfa = createMfaService({
+      store: stores.mfa,
+      users: stores.users,
+      masterKey,
+      clock,
+      audit,
+      attempts: createMfaAttempts(config.limits.loginAccount, limiters?.factory ?? memoryLimiterFactory),
+      relyingParty: relyingPartyOf(config.issuer, config.allowedOrigins),
+      issuer: config.issuer,
+      requiredRoles: config.mfaRequiredRoles,
+      // notifyFactorReset: set here once the account mailer (accounts/) exists on this branch.
     });
 
     await revocations.start();
@@ -139,7 +155,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh },
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh, mfa },
       logger,
       clock,
     };

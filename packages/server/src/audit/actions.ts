@@ -18,6 +18,13 @@ export const AUDIT_EVENTS = [
   'password_changed',
   'rate_limited',
   'client_token_issued',
+  'mfa_factor_added',
+  'mfa_factor_removed',
+  'mfa_failed',
+  'mfa_factors_reset',
+  'recovery_codes_generated',
+  'recovery_code_used',
+  'step_up',
 ] as const satisfies readonly AuditEvent[];
 
 // Compile-time check that the list above names every AuditEvent (and nothing else).

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { authenticate } from '../accounts/accounts.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { API_ERRORS, ApiError } from '../errors.js';
 import { rateLimited, setRateLimitHeaders } from '../plugins/rate-limit-reply.js';
 import { emailField, parseBody, passwordField } from '../plugins/validation.js';
 import { clientInfo, sendTokens } from './auth-shared.js';
@@ -49,6 +49,12 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
     }
 
     await limits.loginAccountReset(email);
+    // A second factor enrolled (or required by role): 401 with an mfa_token, no token or cookie.
+    const pending = await ctx.services.mfa.passwordStep(result.user, body.refresh_token_in_body === true);
+    if (pending) {
+      reply.header('cache-control', 'no-store');
+      return reply.code(401).send({ ...pending, error_description: API_ERRORS[pending.error].message });
+    }
     const tokens = await refresh.startSession(result.user, clientInfo(request));
     await audit.record('login_succeeded', { sub: result.user.id, sessionId: tokens.session.id, ip });
     return sendTokens(ctx, reply, tokens, body.refresh_token_in_body === true);

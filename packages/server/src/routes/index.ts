@@ -4,9 +4,11 @@ import type { AppContext } from '../app-context.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
+import { adminMfaRoutes } from './admin-mfa.js';
 import { adminUsersRoutes } from './admin-users.js';
 import { authLoginRoutes } from './auth-login.js';
 import { authLogoutRoutes } from './auth-logout.js';
+import { authMfaRoutes } from './auth-mfa.js';
 import { authPasswordRoutes } from './auth-password.js';
 import { authRefreshRoutes } from './auth-refresh.js';
 import { authRegisterRoutes } from './auth-register.js';
@@ -15,6 +17,7 @@ import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { jwksRoutes } from './jwks.js';
 import { meRoutes } from './me.js';
+import { meFactorsRoutes } from './me-factors.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthIntrospectRoutes } from './oauth-introspect.js';
 import { oauthRevokeRoutes } from './oauth-revoke.js';
@@ -31,6 +34,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await authPasswordRoutes(app, ctx);
   await meRoutes(app, ctx);
   await sessionsRoutes(app, ctx);
+  // Second factors (mfa/): enrolment, the second sign-in step, passkey sign-in, step-up.
+  await authMfaRoutes(app, ctx);
+  await meFactorsRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
   await metricsRoutes(app, ctx);
@@ -46,4 +52,5 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await adminKeysRoutes(app, ctx);
   await adminAuditRoutes(app, ctx);
   await adminClientsRoutes(app, ctx);
+  await adminMfaRoutes(app, ctx);
 }

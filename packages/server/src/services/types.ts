@@ -73,7 +73,14 @@ export type AuditEvent =
   | 'user_changed'
   | 'password_changed'
   | 'rate_limited'
-  | 'client_token_issued';
+  | 'client_token_issued'
+  | 'mfa_factor_added'
+  | 'mfa_factor_removed'
+  | 'mfa_failed'
+  | 'mfa_factors_reset'
+  | 'recovery_codes_generated'
+  | 'recovery_code_used'
+  | 'step_up';
 
 export interface AuditLog {
   record(

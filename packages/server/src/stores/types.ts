@@ -1,6 +1,7 @@
 // Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
 // implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
 // Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
+import type { MfaStore } from '../mfa/mfa-store.js';
 
 export interface UserRecord {
   id: string; // short random id, e.g. "u_" + 16 base64url chars; the `sub` of its tokens
@@ -185,6 +186,8 @@ export interface Stores {
   revocations: RevocationStore;
   audit: AuditStore;
   clients: ClientStore;
+  /** Second factors, recovery codes, mfa challenges, session amr (mfa/mfa-store.ts). */
+  mfa: MfaStore;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   /** Cheap round trip, for /readyz. */

@@ -6,6 +6,7 @@ import { createSqlAuditStore } from './audit-store.js';
 import { createSqlClientStore } from './client-store.js';
 import type { SqlFlavor } from './flavor.js';
 import { createSqlKeyStore } from './key-store.js';
+import { createSqlMfaStore } from './mfa-store.js';
 import { createSqlRefreshTokenStore } from './refresh-token-store.js';
 import { createSqlRevocationStore } from './revocation-store.js';
 import type { Database } from './schema.js';
@@ -30,6 +31,7 @@ export function createSqlStores(
     revocations: createSqlRevocationStore(db, flavor),
     audit: createSqlAuditStore(db),
     clients: createSqlClientStore(db, flavor),
+    mfa: createSqlMfaStore(db),
 
     async migrate() {
       const migrator = new Migrator({
