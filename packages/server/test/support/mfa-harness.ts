@@ -17,7 +17,12 @@ export interface ManualClock {
 /** Starts in the middle of a 30-second TOTP step, so ±1 step is unambiguous. */
 export function manualClock(): ManualClock {
   let t = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance(ms) {
+      t += ms;
+    },
+  };
 }
 
 export interface MfaTestServer {
