@@ -17,6 +17,7 @@ import {
   parseStepUpChallenge,
   type RefreshTokenStorage,
   type StepUpChallenge,
+  type TesseraClientOptions,
 } from '../src/index.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -25,6 +26,16 @@ let dir: string;
 let resource: Server;
 let resourceUrl: string;
 let verifier: RemoteVerifier;
+
+/**
+ * Client options with the resource service allowed to receive the bearer token (clients that
+ * limit the bearer to chosen origins read `allowedOrigins`; a variable, not a literal, so this
+ * compiles with either client version).
+ */
+function options(base: TesseraClientOptions): TesseraClientOptions {
+  const withOrigins = { ...base, allowedOrigins: [resourceUrl] };
+  return withOrigins;
+}
 
 function memoryStorage(): RefreshTokenStorage {
   let value: string | null = null;
@@ -110,11 +121,13 @@ after(async () => {
 describe('@tessera/client second factors', () => {
   test('login throws MfaRequiredError with the mfa token; completeMfa signs in', async () => {
     const { secret } = await userWithTotp('mfa-login@example.com');
-    const client = createTesseraClient({
-      baseUrl: server.url,
-      refreshTokenStorage: memoryStorage(),
-      locks: null,
-    });
+    const client = createTesseraClient(
+      options({
+        baseUrl: server.url,
+        refreshTokenStorage: memoryStorage(),
+        locks: null,
+      }),
+    );
     const err = await client.login({ email: 'mfa-login@example.com', password: PASSWORD }).catch((e) => e);
     assert.ok(err instanceof MfaRequiredError, String(err));
     assert.equal(err.code, 'mfa_required');
@@ -132,15 +145,17 @@ describe('@tessera/client second factors', () => {
     const email = 'mfa-strong@example.com';
     const { secret } = await userWithTotp(email);
     let prompted = 0;
-    const client = createTesseraClient({
-      baseUrl: server.url,
-      refreshTokenStorage: memoryStorage(),
-      locks: null,
-      onStepUp: async () => {
-        prompted += 1;
-        return null;
-      },
-    });
+    const client = createTesseraClient(
+      options({
+        baseUrl: server.url,
+        refreshTokenStorage: memoryStorage(),
+        locks: null,
+        onStepUp: async () => {
+          prompted += 1;
+          return null;
+        },
+      }),
+    );
     const err: unknown = await client.login({ email, password: PASSWORD }).catch((e) => e);
     assert.ok(err instanceof MfaRequiredError);
     await client.completeMfa(err.mfaToken, { method: 'totp', code: code(secret) });
@@ -155,15 +170,17 @@ describe('@tessera/client second factors', () => {
     assert.equal((await call('/v1/auth/register', { email, password: PASSWORD })).status, 201);
     const prompts: StepUpChallenge[] = [];
     let secret = '';
-    const client = createTesseraClient({
-      baseUrl: server.url,
-      refreshTokenStorage: memoryStorage(),
-      locks: null,
-      onStepUp: async (challenge) => {
-        prompts.push(challenge);
-        return { method: 'totp', code: code(secret, 1) };
-      },
-    });
+    const client = createTesseraClient(
+      options({
+        baseUrl: server.url,
+        refreshTokenStorage: memoryStorage(),
+        locks: null,
+        onStepUp: async (challenge) => {
+          prompts.push(challenge);
+          return { method: 'totp', code: code(secret, 1) };
+        },
+      }),
+    );
     // A password-only session (signed in before the factor existed): its token carries no amr.
     await client.login({ email, password: PASSWORD });
     const token = await client.getAccessToken();
@@ -197,12 +214,14 @@ describe('@tessera/client second factors', () => {
   test('a prompt that gives up returns the 401 unchanged', async () => {
     const email = 'mfa-giveup@example.com';
     assert.equal((await call('/v1/auth/register', { email, password: PASSWORD })).status, 201);
-    const client = createTesseraClient({
-      baseUrl: server.url,
-      refreshTokenStorage: memoryStorage(),
-      locks: null,
-      onStepUp: async () => null,
-    });
+    const client = createTesseraClient(
+      options({
+        baseUrl: server.url,
+        refreshTokenStorage: memoryStorage(),
+        locks: null,
+        onStepUp: async () => null,
+      }),
+    );
     await client.login({ email, password: PASSWORD });
     const res = await client.fetch(`${resourceUrl}/transfer`);
     assert.equal(res.status, 401);
