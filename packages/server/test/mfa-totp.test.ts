@@ -305,6 +305,35 @@ describe('TOTP and the two-step login', () => {
     assert.deepEqual(list.body, { factors: [], recovery_codes_remaining: 0 });
   });
 
+  test('expired challenges are swept; unfinished enrolments are capped per account', async () => {
+    const u = await userWithTotp(t);
+    const countChallenges = () => {
+      const db = new Database(t.server.ctx.config.databaseUrl.slice('sqlite:'.length), { readonly: true });
+      try {
+        return (
+          db.prepare('select count(*) as n from mfa_challenges where expires_at <= ?').get(t.clock.now()) as {
+            n: number;
+          }
+        ).n;
+      } finally {
+        db.close();
+      }
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      statuses.push(
+        (await request(t.url, 'POST', '/v1/me/factors/totp', { token: u.accessToken, body: {} })).status,
+      );
+    }
+    assert.deepEqual(statuses, [...Array(19).fill(201), 400]);
+
+    await passwordStep(t, u.email);
+    t.clock.advance(16 * 60_000);
+    assert.ok(countChallenges() >= 1, 'an expired mfa_token row exists');
+    await passwordStep(t, u.email); // making a new challenge sweeps the expired ones
+    assert.equal(countChallenges(), 0);
+  });
+
   test('malformed second-factor input is a 400 naming the field', async () => {
     const bad = await request(t.url, 'POST', '/v1/auth/mfa', {
       body: { mfa_token: 'x', method: 'sms', code: '1' },

@@ -74,6 +74,11 @@ export interface MfaServiceOptions {
   notifyFactorReset?: FactorResetNotifier;
 }
 
+/** Factors per user (enrolments in progress included): enough for a household of devices. */
+export const MAX_FACTORS_PER_USER = 20;
+/** Expired challenges are swept at most this often, by whichever request makes a new one. */
+const SWEEP_EVERY_MS = 10 * 60_000;
+
 const invalidFactor = () => new ApiError('invalid_factor');
 const invalidMfaToken = () => new ApiError('invalid_mfa_token');
 
@@ -92,6 +97,17 @@ export function createMfaService(opts: MfaServiceOptions) {
   const { store, clock, audit, attempts } = opts;
   const rp = opts.relyingParty;
   const sealAad = (factorId: string) => `totp:${factorId}`;
+  let lastSweep = 0;
+
+  async function assertRoomForFactor(userId: string): Promise<FactorRecord[]> {
+    const factors = await store.listFactors(userId);
+    if (factors.length >= MAX_FACTORS_PER_USER) {
+      throw new ApiError('invalid_request', {
+        description: `at most ${MAX_FACTORS_PER_USER} factors per account; remove one first`,
+      });
+    }
+    return factors;
+  }
 
   async function confirmedFactors(userId: string): Promise<FactorRecord[]> {
     return (await store.listFactors(userId)).filter((f) => f.confirmedAt !== null);
@@ -123,6 +139,11 @@ export function createMfaService(opts: MfaServiceOptions) {
       createdAt: now,
       expiresAt: now + ttlMs,
     });
+    if (now - lastSweep >= SWEEP_EVERY_MS) {
+      lastSweep = now;
+      // Housekeeping must never fail the request that triggered it.
+      await store.deleteExpiredChallenges(now).catch(() => undefined);
+    }
     return value;
   }
 
@@ -253,6 +274,7 @@ export function createMfaService(opts: MfaServiceOptions) {
     // ---- enrolment -------------------------------------------------------------------------
 
     async startTotp(user: UserRecord, name: string) {
+      await assertRoomForFactor(user.id);
       const id = `f_${randomBytes(12).toString('base64url')}`;
       const secret = newTotpSecret();
       await store.insertFactor({
@@ -297,7 +319,7 @@ export function createMfaService(opts: MfaServiceOptions) {
     },
 
     async passkeyRegistrationOptions(user: UserRecord) {
-      const options = await registrationOptions(rp, user, await store.listFactors(user.id));
+      const options = await registrationOptions(rp, user, await assertRoomForFactor(user.id));
       await newChallenge('webauthn_register', user.id, WEBAUTHN_CHALLENGE_TTL_MS, {}, options.challenge);
       return options;
     },
