@@ -7,10 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import type { CDPSession, Page } from 'playwright-core';
 import { type Chromium, chromiumUnavailable, launchChromium } from './support/chromium.js';
 import { claimsOf, type MfaTestServer, passwordStep, startMfaServer } from './support/mfa-harness.js';
-import { registerAndLogin, request } from './support/server-harness.js';
+import { GOOD_PASSWORD, refreshCookie, registerAndLogin, request } from './support/server-harness.js';
 import { openTestPage } from './support/webauthn-page.js';
 
 const skip = chromiumUnavailable();
+const ADMIN_EMAIL = 'admin@example.com';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,7 +38,13 @@ describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
   before(async () => {
     const port = await freePort();
     origin = `http://localhost:${port}`;
-    t = await startMfaServer({ TESSERA_PORT: String(port), TESSERA_ISSUER: origin });
+    t = await startMfaServer({
+      TESSERA_PORT: String(port),
+      TESSERA_ISSUER: origin,
+      TESSERA_MFA_REQUIRED_ROLES: 'admin',
+      TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
+    });
     browser = await launchChromium();
   });
   after(async () => {
@@ -182,5 +189,46 @@ describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
     assert.equal((await inPage(clone.page, 'passkeySignIn')).status, 200);
     await d.page.close();
     await clone.page.close();
+  });
+
+  test("another user's passkey does not complete a sign-in", async () => {
+    const alice = await registerAndLogin(t.url);
+    const bob = await registerAndLogin(t.url);
+    const aliceDevice = await device();
+    const bobDevice = await device();
+    assert.equal((await inPage(aliceDevice.page, 'registerPasskey', alice.accessToken, 'A')).status, 201);
+    assert.equal((await inPage(bobDevice.page, 'registerPasskey', bob.accessToken, 'B')).status, 201);
+    // Alice knows Bob's password but holds only her own passkey.
+    const step = await passwordStep(t, bob.email);
+    assert.equal(step.body.error, 'mfa_required');
+    const refused = await inPage(aliceDevice.page, 'foreignSecondStep', step.body.mfa_token);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error, 'invalid_factor');
+    // Bob's own passkey still completes it.
+    const ok = await inPage(bobDevice.page, 'secondStep', step.body.mfa_token);
+    assert.equal(ok.status, 200);
+    assert.equal(claimsOf(ok.body.access_token).sub, bob.userId);
+    await aliceDevice.page.close();
+    await bobDevice.page.close();
+  });
+
+  test('a user in an MFA-required role enrols a passkey with the enrolment token, then gets tokens', async () => {
+    const step = await passwordStep(t, ADMIN_EMAIL);
+    assert.equal(step.status, 401);
+    assert.equal(step.body.error, 'mfa_enrollment_required');
+    assert.equal(refreshCookie(step), undefined);
+    const d = await device();
+    const enrolled = await inPage(d.page, 'enrolWithToken', step.body.mfa_token, 'Admin key');
+    assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+    assert.equal(enrolled.body.factor.name, 'Admin key');
+    assert.equal(enrolled.body.recovery_codes.length, 10);
+    const claims = claimsOf(enrolled.body.access_token);
+    assert.deepEqual(claims.roles, ['admin']);
+    assert.deepEqual(claims.amr, ['hwk', 'pwd', 'mfa']);
+    // Next time: the ordinary second step, with the passkey.
+    const next = await passwordStep(t, ADMIN_EMAIL);
+    assert.equal(next.body.error, 'mfa_required');
+    assert.equal((await inPage(d.page, 'secondStep', next.body.mfa_token)).status, 200);
+    await d.page.close();
   });
 });

@@ -46,6 +46,19 @@ window.secondStep = async (mfaToken) => {
   const response = await startAuthentication({ optionsJSON: options.body });
   return call('POST', '/v1/auth/mfa', { mfa_token: mfaToken, method: 'webauthn', response });
 };
+window.enrolWithToken = async (mfaToken, name) => {
+  const options = await call('POST', '/v1/me/factors/webauthn/options', { mfa_token: mfaToken });
+  if (options.status !== 200) return options;
+  const response = await startRegistration({ optionsJSON: options.body });
+  return call('POST', '/v1/me/factors/webauthn', { response, name, mfa_token: mfaToken });
+};
+// An attacker's move: a passkey assertion for an open (usernameless) challenge, sent as the
+// second step of someone else's sign-in.
+window.foreignSecondStep = async (mfaToken) => {
+  const options = await call('POST', '/v1/auth/webauthn/options', {});
+  const response = await startAuthentication({ optionsJSON: options.body });
+  return call('POST', '/v1/auth/mfa', { mfa_token: mfaToken, method: 'webauthn', response });
+};
 window.stepUp = async (token) => {
   const options = await call('POST', '/v1/auth/webauthn/options', {}, token);
   const response = await startAuthentication({ optionsJSON: options.body });
