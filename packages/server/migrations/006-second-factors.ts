@@ -42,7 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('mfa_challenges')
     .addColumn('id', 'text', (c) => c.primaryKey()) // SHA-256 of the token or challenge, base64url
     .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text')
+    // Null for a usernameless passkey challenge; erasing the user takes their challenges along.
+    .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
     .addColumn('data', 'text', (c) => c.notNull()) // JSON, never a secret in plain
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())

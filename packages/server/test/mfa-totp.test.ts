@@ -334,6 +334,22 @@ describe('TOTP and the two-step login', () => {
     assert.equal(countChallenges(), 0);
   });
 
+  test('deleting a user row takes their factors, recovery codes, challenges and session auth (FK cascade)', async () => {
+    const u = await userWithTotp(t);
+    await passwordStep(t, u.email); // a live mfa_token row
+    const db = new Database(t.server.ctx.config.databaseUrl.slice('sqlite:'.length));
+    try {
+      db.pragma('foreign_keys = ON');
+      const count = (table: string) =>
+        (db.prepare(`select count(*) as n from ${table} where user_id = ?`).get(u.userId) as { n: number }).n;
+      assert.ok(count('mfa_factors') > 0 && count('mfa_recovery_codes') > 0 && count('mfa_challenges') > 0);
+      db.prepare('delete from users where id = ?').run(u.userId);
+      assert.deepEqual(['mfa_factors', 'mfa_recovery_codes', 'mfa_challenges'].map(count), [0, 0, 0]);
+    } finally {
+      db.close();
+    }
+  });
+
   test('malformed second-factor input is a 400 naming the field', async () => {
     const bad = await request(t.url, 'POST', '/v1/auth/mfa', {
       body: { mfa_token: 'x', method: 'sms', code: '1' },
