@@ -25,6 +25,13 @@ export const AUDIT_EVENTS = [
   'recovery_codes_generated',
   'recovery_code_used',
   'step_up',
+  'email_verified',
+  'password_reset_requested',
+  'password_reset',
+  'email_change_requested',
+  'email_changed',
+  'user_erased',
+  'users_imported',
 ] as const satisfies readonly AuditEvent[];
 
 // Compile-time check that the list above names every AuditEvent (and nothing else).

@@ -2,7 +2,7 @@
 // sign-in and forced enrolment, and WebAuthn challenges. Only the SHA-256 of a value is stored;
 // expired rows are swept by whichever request makes a new challenge, at most every ten minutes.
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { fail } from '../services/domain-error.js';
 import type { UserRecord, UserStore } from '../stores/types.js';
 import type { ChallengeRecord, MfaStore } from './mfa-store.js';
 import { type ChallengeKind, challengeId, isOpaqueTokenShape, newOpaqueToken } from './mfa-tokens.js';
@@ -34,7 +34,7 @@ export function createChallenges(opts: {
   clock: Clock;
 }): Challenges {
   const { store, clock } = opts;
-  const invalidMfaToken = () => new ApiError('invalid_mfa_token');
+  const invalidMfaToken = () => fail({ code: 'invalid_mfa_token' });
   let lastSweep = 0;
 
   return {

@@ -2,17 +2,16 @@
 // with `WWW-Authenticate: Bearer error="insufficient_user_authentication"` and `max_age`, and the
 // client re-proves a factor at POST /v1/auth/step-up, then retries with the fresh token.
 import type { JwtPayload } from '@tessera/core';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 
 /** How recent a second-factor check must be for sensitive factor changes (seconds). */
 export const FRESH_MFA_MAX_AGE_SECONDS = 300;
 
-export function insufficientUserAuthentication(maxAgeSeconds: number, description: string): ApiError {
-  return new ApiError('insufficient_user_authentication', {
-    description,
-    headers: {
-      'www-authenticate': `Bearer error="insufficient_user_authentication", error_description="${description}", max_age=${maxAgeSeconds}`,
-    },
+export function insufficientUserAuthentication(maxAgeSeconds: number, description: string): DomainError {
+  return new DomainError({
+    code: 'insufficient_user_authentication',
+    maxAge: maxAgeSeconds,
+    message: description,
   });
 }
 

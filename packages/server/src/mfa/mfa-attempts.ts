@@ -1,9 +1,9 @@
 // Second-factor attempts are limited per user like password attempts per account
 // (TESSERA_LOGIN_LIMIT_ACCOUNT, default 5/15m): failures count, a success clears them, and once the
 // limit is reached even the right code gets 429 until the window frees a slot.
-import type { LimiterFactory, LimitSpec } from '../plugins/rate-limit.js';
-import { parseLimitSpec } from '../plugins/rate-limit.js';
+import { type LimitSpec, parseLimitSpec } from '../ratelimit/rate-limits.js';
 import type { LimitResult } from '../services/types.js';
+import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
 
 export interface MfaAttempts {
   check(userId: string): Promise<LimitResult>;
@@ -11,9 +11,12 @@ export interface MfaAttempts {
   reset(userId: string): Promise<void>;
 }
 
-export function createMfaAttempts(spec: LimitSpec | string, factory: LimiterFactory): MfaAttempts {
+export function createMfaAttempts(
+  spec: LimitSpec | string,
+  store: RateLimitStore = memoryRateLimitStore(),
+): MfaAttempts {
   const limit = parseLimitSpec(spec);
-  const limiter = factory({
+  const limiter = store.limiter({
     keyPrefix: 'tessera_mfa_user',
     points: limit.points,
     duration: limit.durationSec,

@@ -3,8 +3,7 @@
 // attempt limit, enrolment, recovery codes, removal and the admin reset. TOTP, passkeys and the
 // single-use challenges live in their own files (totp-factors.ts, passkeys.ts, challenges.ts).
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
-import { rateLimited } from '../plugins/rate-limit-reply.js';
+import { DomainError, fail } from '../services/domain-error.js';
 import type { AuditLog } from '../services/types.js';
 import type { UserRecord, UserStore } from '../stores/types.js';
 import { combineAmr } from './amr.js';
@@ -68,7 +67,7 @@ export interface MfaServiceOptions {
 /** Factors per user (enrolments in progress included): enough for a household of devices. */
 export const MAX_FACTORS_PER_USER = 20;
 
-const invalidFactor = () => new ApiError('invalid_factor');
+const invalidFactor = () => fail({ code: 'invalid_factor' });
 
 export function publicFactor(f: FactorRecord): PublicFactor {
   return {
@@ -94,8 +93,9 @@ export function createMfaService(opts: MfaServiceOptions) {
   async function assertRoomForFactor(userId: string): Promise<FactorRecord[]> {
     const factors = await store.listFactors(userId);
     if (factors.length >= MAX_FACTORS_PER_USER) {
-      throw new ApiError('invalid_request', {
-        description: `at most ${MAX_FACTORS_PER_USER} factors per account; remove one first`,
+      throw fail({
+        code: 'invalid_input',
+        message: `at most ${MAX_FACTORS_PER_USER} factors per account; remove one first`,
       });
     }
     return factors;
@@ -136,16 +136,16 @@ export function createMfaService(opts: MfaServiceOptions) {
   /** Runs `attempt` under the per-user limit: 429 once reached (even for a right code). */
   async function limited<T>(user: UserRecord, method: string, ip: string | null, attempt: () => Promise<T>) {
     const limit = await attempts.check(user.id);
-    if (!limit.allowed) throw rateLimited(limit);
+    if (!limit.allowed) throw fail({ code: 'rate_limited', limit });
     try {
       const result = await attempt();
       await attempts.reset(user.id);
       return result;
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 'invalid_factor') throw err;
+      if (!(err instanceof DomainError) || err.failure.code !== 'invalid_factor') throw err;
       const after = await attempts.failed(user.id);
       await audit.record('mfa_failed', { sub: user.id, ip, details: { method } });
-      if (!after.allowed) throw rateLimited(after);
+      if (!after.allowed) throw fail({ code: 'rate_limited', limit: after });
       throw err;
     }
   }
@@ -259,7 +259,7 @@ export function createMfaService(opts: MfaServiceOptions) {
 
     async remove(userId: string, factorId: string, ip: string | null): Promise<void> {
       const factor = await store.getFactor(factorId);
-      if (!factor || factor.userId !== userId) throw new ApiError('not_found');
+      if (!factor || factor.userId !== userId) throw fail({ code: 'not_found' });
       const last = factor.confirmedAt !== null && (await confirmedFactors(userId)).length === 1;
       await store.deleteFactor(factorId);
       // Recovery codes only back up a factor; with none left they would be a bare password.

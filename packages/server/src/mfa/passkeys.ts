@@ -4,7 +4,7 @@
 // forward by compare-and-set (a counter that stands still or goes back is a cloned authenticator).
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { fail } from '../services/domain-error.js';
 import type { AuditLog } from '../services/types.js';
 import type { UserRecord } from '../stores/types.js';
 import type { Challenges } from './challenges.js';
@@ -31,7 +31,7 @@ export function createPasskeys(opts: {
   const { store, challenges, clock, audit } = opts;
   const rp = opts.relyingParty;
   const invalidFactor = (cause?: unknown) =>
-    new ApiError('invalid_factor', cause === undefined ? {} : { cause });
+    Object.assign(fail({ code: 'invalid_factor' }), cause === undefined ? {} : { cause });
 
   return {
     /** Options for navigator.credentials.create; `existing` are excluded (no double registration). */
@@ -57,7 +57,7 @@ export function createPasskeys(opts: {
         throw invalidFactor(err);
       }
       if (await store.findByCredentialId(verified.credentialId)) {
-        throw new ApiError('invalid_request', { description: 'this passkey is already registered' });
+        throw fail({ code: 'invalid_input', message: 'this passkey is already registered' });
       }
       const now = clock.now();
       const factor = await store.insertFactor({
@@ -84,7 +84,7 @@ export function createPasskeys(opts: {
     /** Options for navigator.credentials.get: the user's passkeys, or any (`user` null). */
     async assertionOptions(user: UserRecord | null, passkeys: FactorRecord[] | undefined) {
       if (passkeys && passkeys.length === 0) {
-        throw new ApiError('invalid_request', { description: 'no passkey is registered for this account' });
+        throw fail({ code: 'invalid_input', message: 'no passkey is registered for this account' });
       }
       const options = await authenticationOptions(rp, passkeys);
       await challenges.issue(

@@ -4,8 +4,8 @@
 // the factor id as associated data (a sealed secret cannot be moved to another row).
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
 import { seal, unseal } from '../keys/sealing.js';
+import { fail } from '../services/domain-error.js';
 import type { AuditLog } from '../services/types.js';
 import type { UserRecord } from '../stores/types.js';
 import type { FactorRecord, MfaStore } from './mfa-store.js';
@@ -56,10 +56,10 @@ export function createTotpFactors(opts: {
     async pendingFactor(user: UserRecord, id: string): Promise<FactorRecord> {
       const factor = await store.getFactor(id);
       if (!factor || factor.userId !== user.id || factor.type !== 'totp' || factor.secretEnc === null) {
-        throw new ApiError('not_found');
+        throw fail({ code: 'not_found' });
       }
       if (factor.confirmedAt !== null) {
-        throw new ApiError('invalid_request', { description: 'already confirmed' });
+        throw fail({ code: 'invalid_input', message: 'already confirmed' });
       }
       return factor;
     },

@@ -14,7 +14,7 @@ const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 export async function adminMfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { mfa } = ctx.services;
-  const admin = { preHandler: requireRole(ctx, 'admin') };
+  const admin = { onRequest: requireRole(ctx, 'admin') };
 
   async function userOf(params: unknown) {
     const parsed = IdParams.safeParse(params);

@@ -7,11 +7,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { invalidToken } from '../errors.js';
+import { invalidToken, rateLimitedError } from '../errors.js';
 import { combineAmr } from '../mfa/amr.js';
-import { verifyBearer } from '../plugins/authenticate.js';
-import { rateLimited } from '../plugins/rate-limit-reply.js';
-import { parseBody, parseOptionalBody } from '../plugins/validation.js';
+import { serverVerifier, verifyBearer } from '../plugins/authenticate.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import {
   completeSignIn,
   factorProofFields,
@@ -27,7 +26,7 @@ const MfaBody = z.intersection(
   }),
   factorProofFields,
 );
-const OptionsBody = z.object({ mfa_token: mfaTokenField.optional() });
+const OptionsBody = optionalBody(z.object({ mfa_token: mfaTokenField.optional() }));
 const PasskeyBody = z.object({
   response: webauthnResponseField,
   refresh_token_in_body: z.boolean({ error: 'must be a boolean' }).optional(),
@@ -35,62 +34,85 @@ const PasskeyBody = z.object({
 
 export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { mfa, limits, audit, refresh } = ctx.services;
+  const verifier = serverVerifier(ctx);
+  const r = routeSchema(app);
 
   // Every unauthenticated step counts against the login limit of the IP, like a password attempt.
   async function ipLimit(request: FastifyRequest): Promise<void> {
     const result = await limits.loginIp(request.ip);
-    if (!result.allowed) throw rateLimited(result);
+    if (!result.allowed) throw rateLimitedError(result);
   }
 
-  app.post('/v1/auth/mfa', async (request, reply) => {
-    const body = parseBody(request, MfaBody);
-    await ipLimit(request);
-    const { challenge, user } = await mfa.pending(body.mfa_token, 'mfa_login');
-    const factorAmr = await mfa.verify(user, toProof(body), request.ip);
-    await mfa.spend(body.mfa_token, 'mfa_login');
-    const firstAmr = Array.isArray(challenge.data.amr) ? (challenge.data.amr as string[]) : ['pwd'];
-    const inBody = body.refresh_token_in_body ?? challenge.data.refresh_token_in_body === true;
-    return completeSignIn(ctx, request, reply, user, combineAmr(firstAmr, factorAmr), inBody);
-  });
+  r.post(
+    '/v1/auth/mfa',
+    { schema: { summary: 'Second sign-in step', body: MfaBody } },
+    async (request, reply) => {
+      const body = request.body;
+      await ipLimit(request);
+      const { challenge, user } = await mfa.pending(body.mfa_token, 'mfa_login');
+      const factorAmr = await mfa.verify(user, toProof(body), request.ip);
+      await mfa.spend(body.mfa_token, 'mfa_login');
+      const firstAmr = Array.isArray(challenge.data.amr) ? (challenge.data.amr as string[]) : ['pwd'];
+      const inBody = body.refresh_token_in_body ?? challenge.data.refresh_token_in_body === true;
+      return completeSignIn(ctx, request, reply, user, combineAmr(firstAmr, factorAmr), inBody);
+    },
+  );
 
-  app.post('/v1/auth/webauthn/options', async (request) => {
-    const body = parseOptionalBody(request, OptionsBody);
-    if (body.mfa_token !== undefined) {
-      const { user } = await mfa.pending(body.mfa_token, 'mfa_login');
-      return mfa.assertionOptions(user);
-    }
-    if (request.headers.authorization !== undefined) {
-      const auth = verifyBearer(ctx, request);
+  r.post(
+    '/v1/auth/webauthn/options',
+    { schema: { summary: 'Passkey assertion options', body: OptionsBody } },
+    async (request) => {
+      const body = request.body;
+      if (body.mfa_token !== undefined) {
+        const { user } = await mfa.pending(body.mfa_token, 'mfa_login');
+        return mfa.assertionOptions(user);
+      }
+      if (request.headers.authorization !== undefined) {
+        const auth = verifyBearer(verifier, request);
+        const user = await ctx.stores.users.findById(auth.sub);
+        if (!user || user.disabled) throw invalidToken();
+        return mfa.assertionOptions(user);
+      }
+      await ipLimit(request);
+      return mfa.assertionOptions(null);
+    },
+  );
+
+  r.post(
+    '/v1/auth/webauthn',
+    { schema: { summary: 'Passkey sign-in', body: PasskeyBody } },
+    async (request, reply) => {
+      const body = request.body;
+      await ipLimit(request);
+      // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
+      const { user, amr } = await mfa.passkeySignIn(body.response as any);
+      return completeSignIn(ctx, request, reply, user, amr, body.refresh_token_in_body === true);
+    },
+  );
+
+  r.post(
+    '/v1/auth/step-up',
+    { schema: { summary: 'Re-prove a factor for a fresh token', body: factorProofFields } },
+    async (request, reply) => {
+      const auth = verifyBearer(verifier, request);
+      const body = request.body;
+      if (auth.sid === undefined) throw invalidToken();
+      const session = await ctx.stores.sessions.get(auth.sid);
       const user = await ctx.stores.users.findById(auth.sub);
-      if (!user || user.disabled) throw invalidToken();
-      return mfa.assertionOptions(user);
-    }
-    await ipLimit(request);
-    return mfa.assertionOptions(null);
-  });
-
-  app.post('/v1/auth/webauthn', async (request, reply) => {
-    const body = parseBody(request, PasskeyBody);
-    await ipLimit(request);
-    // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
-    const { user, amr } = await mfa.passkeySignIn(body.response as any);
-    return completeSignIn(ctx, request, reply, user, amr, body.refresh_token_in_body === true);
-  });
-
-  app.post('/v1/auth/step-up', async (request, reply) => {
-    const auth = verifyBearer(ctx, request);
-    const body = parseBody(request, factorProofFields);
-    if (auth.sid === undefined) throw invalidToken();
-    const session = await ctx.stores.sessions.get(auth.sid);
-    const user = await ctx.stores.users.findById(auth.sub);
-    if (!session || session.revokedAt !== null || !user || user.disabled) throw invalidToken();
-    const factorAmr = await mfa.verify(user, toProof(body), request.ip);
-    const before = await ctx.stores.mfa.getSessionAuth(session.id);
-    const amr = combineAmr(before?.amr ?? ['pwd'], factorAmr);
-    await ctx.stores.mfa.setSessionAuth(session.id, { amr, authTime: ctx.clock.now() });
-    const accessToken = await refresh.accessTokenFor(user, session);
-    await audit.record('step_up', { sub: user.id, sessionId: session.id, ip: request.ip, details: { amr } });
-    reply.header('cache-control', 'no-store');
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.config.accessTtl };
-  });
+      if (!session || session.revokedAt !== null || !user || user.disabled) throw invalidToken();
+      const factorAmr = await mfa.verify(user, toProof(body), request.ip);
+      const before = await ctx.stores.mfa.getSessionAuth(session.id);
+      const amr = combineAmr(before?.amr ?? ['pwd'], factorAmr);
+      await ctx.stores.mfa.setSessionAuth(session.id, { amr, authTime: ctx.clock.now() });
+      const accessToken = await refresh.accessTokenFor(user, session);
+      await audit.record('step_up', {
+        sub: user.id,
+        sessionId: session.id,
+        ip: request.ip,
+        details: { amr },
+      });
+      reply.header('cache-control', 'no-store');
+      return { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.config.accessTtl };
+    },
+  );
 }

@@ -1,6 +1,8 @@
 // Every route module, registered in one place. Each module is `xxxRoutes(app, ctx)`.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { accountLifecycleRoutes } from './account-lifecycle.js';
+import { accountPagesRoutes } from './account-pages.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
@@ -37,6 +39,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   // Second factors (mfa/): enrolment, the second sign-in step, passkey sign-in, step-up.
   await authMfaRoutes(app, ctx);
   await meFactorsRoutes(app, ctx);
+  await accountLifecycleRoutes(app, ctx);
+  // Until the console serves the pages of mail links (remove this line when it does).
+  await accountPagesRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
   await metricsRoutes(app, ctx);

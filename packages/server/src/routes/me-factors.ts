@@ -15,8 +15,8 @@ import { requireFreshMfa } from '../mfa/fresh-auth.js';
 import { publicFactor } from '../mfa/mfa-service.js';
 import type { FactorRecord } from '../mfa/mfa-store.js';
 import { amrOfPasskey } from '../mfa/webauthn.js';
-import { requireAuth, verifyBearer } from '../plugins/authenticate.js';
-import { parseBody, parseOptionalBody } from '../plugins/validation.js';
+import { requireAuth, serverVerifier, verifyBearer } from '../plugins/authenticate.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { UserRecord } from '../stores/types.js';
 import { completeSignIn, mfaTokenField, webauthnResponseField } from './mfa-shared.js';
 
@@ -25,7 +25,7 @@ const nameField = z
   .trim()
   .min(1, 'must not be empty')
   .max(64, 'is too long');
-const EnrolBody = z.object({ mfa_token: mfaTokenField.optional(), name: nameField.optional() });
+const EnrolBody = optionalBody(z.object({ mfa_token: mfaTokenField.optional(), name: nameField.optional() }));
 const ConfirmBody = z.object({
   code: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(16, 'is too long'),
   mfa_token: mfaTokenField.optional(),
@@ -47,6 +47,9 @@ interface Enroller {
 
 export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { mfa } = ctx.services;
+  const verifier = serverVerifier(ctx);
+  const r = routeSchema(app);
+  const authed = { onRequest: requireAuth(ctx) };
 
   async function enroller(request: FastifyRequest, mfaToken: string | undefined): Promise<Enroller> {
     if (request.headers.authorization === undefined && mfaToken !== undefined) {
@@ -58,7 +61,7 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
         inBody: challenge.data.refresh_token_in_body === true,
       };
     }
-    const auth = verifyBearer(ctx, request);
+    const auth = verifyBearer(verifier, request);
     const user = await ctx.stores.users.findById(auth.sub);
     if (!user || user.disabled) throw invalidToken();
     return { user };
@@ -79,55 +82,71 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(201).send({ ...tokens, ...out });
   }
 
-  app.post('/v1/me/factors/totp', async (request, reply) => {
-    const body = parseOptionalBody(request, EnrolBody);
-    const { user } = await enroller(request, body.mfa_token);
-    return reply.code(201).send(await mfa.startTotp(user, body.name ?? 'Authenticator app'));
-  });
+  r.post(
+    '/v1/me/factors/totp',
+    { schema: { summary: 'Start a TOTP enrolment', body: EnrolBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const { user } = await enroller(request, body.mfa_token);
+      return reply.code(201).send(await mfa.startTotp(user, body.name ?? 'Authenticator app'));
+    },
+  );
 
-  app.post('/v1/me/factors/totp/:id/confirm', async (request, reply) => {
-    const params = IdParams.safeParse(request.params);
-    if (!params.success) throw new ApiError('not_found');
-    const { id } = params.data;
-    const body = parseBody(request, ConfirmBody);
-    const who = await enroller(request, body.mfa_token);
-    const factor = await mfa.confirmTotp(who.user, id, body.code.trim());
-    return enrolled(request, reply, who, factor);
-  });
+  r.post(
+    '/v1/me/factors/totp/:id/confirm',
+    { schema: { summary: 'Confirm a TOTP enrolment', body: ConfirmBody } },
+    async (request, reply) => {
+      const params = IdParams.safeParse(request.params);
+      if (!params.success) throw new ApiError('not_found');
+      const { id } = params.data;
+      const body = request.body;
+      const who = await enroller(request, body.mfa_token);
+      const factor = await mfa.confirmTotp(who.user, id, body.code.trim());
+      return enrolled(request, reply, who, factor);
+    },
+  );
 
-  app.post('/v1/me/factors/webauthn/options', async (request) => {
-    const body = parseOptionalBody(request, EnrolBody);
-    const { user } = await enroller(request, body.mfa_token);
-    return mfa.passkeyRegistrationOptions(user);
-  });
+  r.post(
+    '/v1/me/factors/webauthn/options',
+    { schema: { summary: 'Passkey registration options', body: EnrolBody } },
+    async (request) => {
+      const body = request.body;
+      const { user } = await enroller(request, body.mfa_token);
+      return mfa.passkeyRegistrationOptions(user);
+    },
+  );
 
-  app.post('/v1/me/factors/webauthn', async (request, reply) => {
-    const body = parseBody(request, PasskeyBody);
-    const who = await enroller(request, body.mfa_token);
-    // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
-    const factor = await mfa.registerPasskey(who.user, body.response as any, body.name ?? 'Passkey');
-    return enrolled(request, reply, who, factor);
-  });
+  r.post(
+    '/v1/me/factors/webauthn',
+    { schema: { summary: 'Register a passkey', body: PasskeyBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const who = await enroller(request, body.mfa_token);
+      // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
+      const factor = await mfa.registerPasskey(who.user, body.response as any, body.name ?? 'Passkey');
+      return enrolled(request, reply, who, factor);
+    },
+  );
 
-  app.get('/v1/me/factors', { preHandler: requireAuth(ctx) }, async (request) => {
+  app.get('/v1/me/factors', authed, async (request) => {
     return mfa.list(request.auth!.sub);
   });
 
-  app.delete('/v1/me/factors/:id', { preHandler: requireAuth(ctx) }, async (request, reply) => {
+  app.delete('/v1/me/factors/:id', authed, async (request, reply) => {
     const params = IdParams.safeParse(request.params);
     if (!params.success) throw new ApiError('not_found');
     const auth = request.auth!;
-    if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.payload, ctx.clock.now());
+    if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.claims, ctx.clock.now());
     await mfa.remove(auth.sub, params.data.id, request.ip);
     return reply.code(204).send();
   });
 
-  app.post('/v1/me/recovery-codes', { preHandler: requireAuth(ctx) }, async (request, reply) => {
+  app.post('/v1/me/recovery-codes', authed, async (request, reply) => {
     const auth = request.auth!;
     if ((await mfa.methodsOf(auth.sub)).length === 0) {
       throw new ApiError('invalid_request', { description: 'enrol a second factor before recovery codes' });
     }
-    requireFreshMfa(auth.payload, ctx.clock.now());
+    requireFreshMfa(auth.claims, ctx.clock.now());
     const codes = await mfa.regenerateRecoveryCodes(auth.sub, request.ip);
     reply.header('cache-control', 'no-store');
     return reply.code(201).send({ recovery_codes: codes });
