@@ -1,7 +1,8 @@
 import { type AccessTokenState, expiryOf } from './access-token.js';
 import { type ClientEvents, Emitter } from './emitter.js';
-import { SignedOutError, TesseraClientError } from './errors.js';
+import { MfaRequiredError, SignedOutError, TesseraClientError } from './errors.js';
 import { createSessionHint, type SessionHint } from './session-hint.js';
+import { type FactorProof, parseStepUpChallenge, type StepUpPrompt } from './step-up.js';
 import { createTabCoordinator, type TabCoordinator, type TabMessage } from './tab-coordinator.js';
 
 /** Where a native app keeps its refresh token (Keychain, Keystore, a file...). Browsers leave it unset. */
@@ -27,6 +28,11 @@ export interface TesseraClientOptions {
   channelName?: string;
   /** Override the Web Locks manager (`null` disables cross-tab locking). */
   locks?: { request<T>(name: string, callback: () => Promise<T>): Promise<T> } | null;
+  /**
+   * Called by `fetch` when a service answers 401 `insufficient_user_authentication` (RFC 9470):
+   * return a second factor and the client steps up at /v1/auth/step-up and retries the request.
+   */
+  onStepUp?: StepUpPrompt;
 }
 
 interface TokenResponse {
@@ -37,7 +43,14 @@ interface TokenResponse {
 }
 
 export interface TesseraClient {
+  /** Throws MfaRequiredError (with its mfaToken) when the account has a second factor. */
   login(credentials: { email: string; password: string }): Promise<void>;
+  /** The second step of sign-in, with the mfaToken of MfaRequiredError. */
+  completeMfa(mfaToken: string, proof: FactorProof): Promise<void>;
+  /** Re-proves a factor for this session; the new access token carries a fresh auth_time. */
+  stepUp(proof: FactorProof): Promise<string>;
+  /** WebAuthn assertion options for step-up (pass them to the browser's WebAuthn API). */
+  stepUpWebAuthnOptions(): Promise<unknown>;
   /** Ends this session at the server (and in sibling tabs). */
   logout(): Promise<void>;
   /** Ends every session of the user. */
@@ -72,6 +85,7 @@ class Client implements TesseraClient {
   readonly #events = new Emitter();
   readonly #tabs: TabCoordinator;
   readonly #hint: SessionHint | undefined;
+  readonly #onStepUp: StepUpPrompt | undefined;
   #state: AccessTokenState | undefined;
   #inFlight: Promise<string> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,6 +104,7 @@ class Client implements TesseraClient {
     this.#marginMs = (options.refreshMarginSeconds ?? 60) * 1000;
     // Browser mode only: native apps know from their own storage whether there is a session.
     this.#hint = this.#storage ? undefined : createSessionHint(`tessera:${this.#base}`);
+    this.#onStepUp = options.onStepUp;
     const tabOptions = options.locks === undefined ? {} : { locks: options.locks };
     this.#tabs = createTabCoordinator(
       options.channelName ?? `tessera:${this.#base}`,
@@ -110,6 +125,28 @@ class Client implements TesseraClient {
     const body = { ...credentials, ...(this.#storage ? { refresh_token_in_body: true } : {}) };
     const tokens = await this.#post<TokenResponse>('/v1/auth/login', body);
     await this.#adopt(tokens, true);
+  }
+
+  async completeMfa(mfaToken: string, proof: FactorProof): Promise<void> {
+    const body = {
+      mfa_token: mfaToken,
+      ...proof,
+      ...(this.#storage ? { refresh_token_in_body: true } : {}),
+    };
+    await this.#adopt(await this.#post<TokenResponse>('/v1/auth/mfa', body), true);
+  }
+
+  async stepUp(proof: FactorProof): Promise<string> {
+    const token = await this.getAccessToken();
+    const tokens = await this.#post<TokenResponse>('/v1/auth/step-up', proof, {
+      authorization: `Bearer ${token}`,
+    });
+    return this.#adopt(tokens, true);
+  }
+
+  async stepUpWebAuthnOptions(): Promise<unknown> {
+    const token = await this.getAccessToken();
+    return this.#post('/v1/auth/webauthn/options', {}, { authorization: `Bearer ${token}` });
   }
 
   async logout(): Promise<void> {
@@ -150,6 +187,14 @@ class Client implements TesseraClient {
     const usedGeneration = this.#state?.generation ?? 0;
     const first = await this.#withToken(request, token);
     if (first.status !== 401) return first;
+    // RFC 9470: the token is valid but the sign-in too old or too weak for this route.
+    const challenge = parseStepUpChallenge(first.headers.get('www-authenticate'));
+    if (challenge) {
+      if (!this.#onStepUp) return first;
+      const proof = await this.#onStepUp(challenge);
+      if (!proof) return first;
+      return this.#withToken(retry, await this.stepUp(proof));
+    }
     const fresh = await this.#refreshAfter(usedGeneration);
     return this.#withToken(retry, fresh);
   }
@@ -330,6 +375,13 @@ class Client implements TesseraClient {
     }
     if (!response.ok) {
       const code = typeof json.error === 'string' ? json.error : `http_${response.status}`;
+      if (
+        (code === 'mfa_required' || code === 'mfa_enrollment_required') &&
+        typeof json.mfa_token === 'string'
+      ) {
+        const methods = Array.isArray(json.methods) ? json.methods.filter((m) => typeof m === 'string') : [];
+        throw new MfaRequiredError(code, json.mfa_token, methods as string[]);
+      }
       const description = typeof json.error_description === 'string' ? json.error_description : undefined;
       throw new TesseraClientError(response.status, code, description);
     }

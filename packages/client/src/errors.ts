@@ -19,3 +19,20 @@ export class SignedOutError extends TesseraClientError {
     this.name = 'SignedOutError';
   }
 }
+
+/**
+ * The password was right and a second factor is needed (`mfa_required`), or the account must enrol
+ * one first (`mfa_enrollment_required`): finish with `client.completeMfa(...)` or the enrolment
+ * routes, passing `mfaToken` (short-lived, single use).
+ */
+export class MfaRequiredError extends TesseraClientError {
+  readonly mfaToken: string;
+  readonly methods: string[];
+
+  constructor(code: 'mfa_required' | 'mfa_enrollment_required', mfaToken: string, methods: string[]) {
+    super(401, code);
+    this.name = 'MfaRequiredError';
+    this.mfaToken = mfaToken;
+    this.methods = methods;
+  }
+}

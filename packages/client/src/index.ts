@@ -1,5 +1,11 @@
 export type { RefreshTokenStorage, TesseraClient, TesseraClientOptions } from './client.js';
 export { createTesseraClient } from './client.js';
 export type { ClientEvents } from './emitter.js';
-export { SignedOutError, TesseraClientError } from './errors.js';
+export { MfaRequiredError, SignedOutError, TesseraClientError } from './errors.js';
 export { singleFlight } from './single-flight.js';
+export {
+  type FactorProof,
+  parseStepUpChallenge,
+  type StepUpChallenge,
+  type StepUpPrompt,
+} from './step-up.js';

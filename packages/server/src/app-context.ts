@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 import type { Config } from './config/config.js';
+import type { MfaService } from './mfa/mfa-service.js';
 import type { RefreshService } from './refresh/refresh-service.js';
 import type { AuthFlows } from './services/auth-flows.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
@@ -42,6 +43,8 @@ export interface AppServices {
   readonly sessions: SessionService;
   /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
   readonly refresh: RefreshService;
+  /** Second factors, the mfa_token of two-step sign-in, passkeys, recovery codes (mfa/). */
+  readonly mfa: MfaService;
   /** Register, login, logout, logout-all, password change (the /v1/auth flows). */
   readonly auth: AuthFlows;
   /** Verification, reset, email change, export, erasure (accounts/lifecycle/). */

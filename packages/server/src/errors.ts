@@ -13,6 +13,17 @@ export const API_ERRORS = {
   invalid_token: { status: 401, message: 'The access token is invalid or expired.' },
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
   invalid_client: { status: 401, message: 'Client authentication failed.' },
+  mfa_required: { status: 401, message: 'A second factor is required to complete sign-in.' },
+  mfa_enrollment_required: {
+    status: 401,
+    message: 'This account must enrol a second factor before it can sign in.',
+  },
+  invalid_mfa_token: { status: 401, message: 'The MFA token is invalid, expired or already used.' },
+  invalid_factor: { status: 401, message: 'The second factor could not be verified.' },
+  insufficient_user_authentication: {
+    status: 401,
+    message: 'A stronger or more recent authentication is required.',
+  },
   insufficient_scope: { status: 403, message: 'The token does not grant access to this resource.' },
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },
@@ -158,6 +169,18 @@ export function apiErrorOf(failure: DomainFailure, cause?: unknown): ApiError {
       });
     case 'mail_off':
       return new ApiError('not_found', { description: 'account mail is turned off on this server', cause });
+    case 'invalid_mfa_token':
+      return new ApiError('invalid_mfa_token', { cause });
+    case 'invalid_factor':
+      return new ApiError('invalid_factor', { cause });
+    case 'insufficient_user_authentication':
+      return new ApiError('insufficient_user_authentication', {
+        description: failure.message,
+        headers: {
+          'www-authenticate': `Bearer error="insufficient_user_authentication", error_description="${failure.message}", max_age=${failure.maxAge}`,
+        },
+        cause,
+      });
   }
 }
 

@@ -19,6 +19,9 @@ import { createLogger } from './logging/logger.js';
 import { createMailerFromConfig } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createMfaAttempts } from './mfa/mfa-attempts.js';
+import { createMfaService } from './mfa/mfa-service.js';
+import { relyingPartyOf } from './mfa/webauthn.js';
 import { createRateLimits } from './ratelimit/rate-limits.js';
 import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
@@ -136,6 +139,28 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       refreshTtl: config.refreshTtl,
       sessionMaxAge: config.sessionMaxAge,
       reuseInterval: config.reuseInterval,
+      sessionAuth: stores.mfa,
+    });
+    const mfa = createMfaService({
+      store: stores.mfa,
+      users: stores.users,
+      masterKey,
+      clock,
+      audit,
+      attempts: createMfaAttempts(config.limits.loginAccount, limiters),
+      relyingParty: relyingPartyOf(config.issuer, config.allowedOrigins),
+      issuer: config.issuer,
+      requiredRoles: config.mfaRequiredRoles,
+      // The account mailer (created below) tells the user; only when account mail is on.
+      notifyFactorReset: (user) => {
+        if (!config.accounts.mailFlows) return;
+        mailer?.enqueue({
+          to: user.email,
+          template: 'factors-reset',
+          userId: user.id,
+          vars: { email: user.email, public_url: config.accounts.publicUrl },
+        });
+      },
     });
 
     mailer = createMailerFromConfig(config, {
@@ -167,6 +192,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       clock,
       registration: config.registration,
       mustVerify: (user) => lifecycle.mustVerify(user),
+      secondStep: (user, inBody) => mfa.passwordStep(user, inBody),
     });
 
     await revocations.start();
@@ -184,7 +210,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh, auth, lifecycle },
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh, mfa, auth, lifecycle },
       logger,
       clock,
     };

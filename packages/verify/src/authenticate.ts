@@ -4,12 +4,13 @@
 import { type AuthInfo, hasAll, toAuthInfo } from './auth-info.js';
 import { isUnavailableError } from './errors.js';
 import { type ExtractOptions, extractToken, type RequestParts } from './extract.js';
+import { checkStepUp, type StepUpRules } from './step-up.js';
 import type { RemoteVerifier, VerifiedToken } from './verifier.js';
 
 /** A RemoteVerifier, or any sync function such as core's createVerifier result. */
 export type TokenVerifier = RemoteVerifier | ((token: string) => VerifiedToken);
 
-export interface AccessRules {
+export interface AccessRules extends StepUpRules {
   /** Every one of these roles (`roles` claim) is required. */
   requireRoles?: string[];
   /** Every one of these scopes (`scope` claim) is required. */
@@ -35,7 +36,7 @@ export interface AuthOptions extends ExtractOptions, AccessRules {
 export interface Denial {
   status: 400 | 401 | 403 | 503;
   headers: Record<string, string>;
-  body: { error: string };
+  body: { error: string; error_description?: string };
 }
 
 export type AuthOutcome = { ok: true; auth: AuthInfo | null } | { ok: false; denial: Denial };
@@ -91,10 +92,25 @@ export function denialFor(err: unknown, realm?: string): Denial {
   return invalidToken(realm);
 }
 
-/** The 403 for an authenticated caller lacking a role or scope, or undefined when allowed. */
+/**
+ * The denial for an authenticated caller who may not pass, or undefined when allowed: 403 for a
+ * missing role or scope, then 401 insufficient_user_authentication (RFC 9470) for `requireAmr` or
+ * `maxAuthAge`.
+ */
 export function checkAccess(auth: AuthInfo, rules: AccessRules, realm?: string): Denial | undefined {
-  if (hasAll(auth.roles, rules.requireRoles) && hasAll(auth.scopes, rules.requireScopes)) return undefined;
-  return insufficientScope(realm);
+  if (!hasAll(auth.roles, rules.requireRoles) || !hasAll(auth.scopes, rules.requireScopes)) {
+    return insufficientScope(realm);
+  }
+  if (rules.requireAmr === undefined && rules.maxAuthAge === undefined) return undefined;
+  return checkStepUp(auth, rules, realm);
+}
+
+/** The internal code of a denial from checkAccess (for onError). */
+export function accessDenialCode(denial: Denial): string {
+  if (denial.status === 403) return 'ERR_AUTHZ_INSUFFICIENT_SCOPE';
+  return denial.body.error === 'insufficient_user_authentication'
+    ? 'ERR_AUTHZ_STEP_UP_REQUIRED'
+    : 'missing_token';
 }
 
 function errorCode(err: unknown): string {
@@ -121,7 +137,7 @@ function prepare(parts: RequestParts, options: AuthOptions): string | AuthOutcom
 function finish(result: VerifiedToken, options: AuthOptions): AuthOutcome {
   const auth = toAuthInfo(result.header, result.payload);
   const denied = checkAccess(auth, options, options.realm);
-  if (denied) return deny(denied, undefined, 'ERR_AUTHZ_INSUFFICIENT_SCOPE', options);
+  if (denied) return deny(denied, undefined, accessDenialCode(denied), options);
   return { ok: true, auth };
 }
 

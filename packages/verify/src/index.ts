@@ -7,6 +7,7 @@ export {
 } from './adapters/express.js';
 export {
   fastifyForwardAuth,
+  fastifyRequireAuthentication,
   fastifyRequireRoles,
   fastifyRequireScopes,
   type TesseraFastifyOptions,
@@ -74,6 +75,7 @@ export {
   type RevocationFeedState,
 } from './revocations.js';
 export { type SseEvent, SseParser } from './sse.js';
+export { assertStepUpRules, checkStepUp, type StepUpDenial, type StepUpRules } from './step-up.js';
 export {
   createRemoteVerifier,
   type RemoteVerifier,

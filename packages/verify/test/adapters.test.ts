@@ -54,6 +54,28 @@ describe('adapters', () => {
         assert.deepEqual(r.body, { error: 'unauthorized' });
       });
 
+      test('requireAmr / maxAuthAge: RFC 9470 401 insufficient_user_authentication with acr_values and max_age', async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const passwordOnly = issuer.sign({ sub: 'u1', roles: ['user'] });
+        const weak = await call(`${app.url}/sensitive`, bearer(passwordOnly));
+        assert.equal(weak.status, 401);
+        assert.equal(weak.body.error, 'insufficient_user_authentication');
+        assert.match(weak.challenge ?? '', /^Bearer error="insufficient_user_authentication", /);
+        assert.match(weak.challenge ?? '', /acr_values="mfa"/);
+        assert.match(weak.challenge ?? '', /max_age=300/);
+        const stale = issuer.sign({ sub: 'u1', amr: ['otp', 'pwd', 'mfa'], auth_time: now - 301 });
+        const old = await call(`${app.url}/sensitive`, bearer(stale));
+        assert.equal(old.status, 401);
+        assert.match(old.challenge ?? '', /error="insufficient_user_authentication"/);
+        assert.match(old.body.error_description, /recent/);
+        const pwdFresh = issuer.sign({ sub: 'u1', amr: ['pwd'], auth_time: now });
+        assert.equal((await call(`${app.url}/sensitive`, bearer(pwdFresh))).status, 401, 'recent but no mfa');
+        const fresh = issuer.sign({ sub: 'u1', amr: ['hwk', 'pwd', 'mfa'], auth_time: now - 10 });
+        const ok = await call(`${app.url}/sensitive`, bearer(fresh));
+        assert.equal(ok.status, 200, ok.text);
+        assert.equal(ok.body.sub, 'u1');
+      });
+
       test('bad, tampered, expired and wrong-audience tokens: 401 invalid_token, generic body', async () => {
         const good = issuer.sign({ sub: 'u1', roles: ['user'] });
         const [h, p, s] = good.split('.') as [string, string, string];

@@ -42,6 +42,8 @@ export interface Config {
   readonly registration: boolean;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
   readonly metricsToken: string | undefined;
+  /** TESSERA_MFA_REQUIRED_ROLES: users with one of these roles must enrol a second factor. */
+  readonly mfaRequiredRoles: readonly string[];
   readonly logLevel: LogLevel;
   /** Request body limit in bytes (413 above it). */
   readonly bodyLimit: number;

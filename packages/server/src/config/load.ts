@@ -53,6 +53,7 @@ export function loadConfig(env: Env = process.env): Config {
     registration: e.TESSERA_REGISTRATION,
     bootstrapAdmin: admin,
     metricsToken: e.TESSERA_METRICS_TOKEN,
+    mfaRequiredRoles: Object.freeze([...e.TESSERA_MFA_REQUIRED_ROLES]),
     logLevel: e.TESSERA_LOG_LEVEL,
     bodyLimit: e.TESSERA_BODY_LIMIT,
     accounts: loadAccountsConfig(merged, { production, issuer }),

@@ -150,6 +150,16 @@ export const envSchema = z.object({
   TESSERA_BOOTSTRAP_ADMIN_EMAIL: nonEmpty.optional(),
   TESSERA_BOOTSTRAP_ADMIN_PASSWORD: nonEmpty.optional(),
   TESSERA_METRICS_TOKEN: nonEmpty.optional(),
+  /** Roles that must enrol a second factor before any token is issued, comma-separated. */
+  TESSERA_MFA_REQUIRED_ROLES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+    ),
   TESSERA_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TESSERA_BODY_LIMIT: z
     .string()

@@ -9,6 +9,7 @@ export const TEMPLATE_NAMES = [
   'confirm-email-change',
   'email-change-notice',
   'registration-attempt',
+  'factors-reset',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -104,6 +105,20 @@ If it was not you, ignore this mail; nothing changed.
       `<p>Someone tried to create an account with <b>{{email}}</b>, which already has one.</p>
 <p>If it was you, sign in instead, or <a href="{{link}}">reset your password</a>.
 If it was not you, ignore this mail; nothing changed.</p>`,
+    ),
+  },
+  'factors-reset': {
+    subject: 'The second factors of your account were reset',
+    text: `An administrator removed every second factor and recovery code of the account {{email}}.
+
+You now sign in with your password alone; enrol a new authenticator app or passkey after signing in.
+If you did not ask for this, contact your administrator at once.
+`,
+    html: html(
+      'The second factors of your account were reset',
+      `<p>An administrator removed every second factor and recovery code of the account <b>{{email}}</b>.</p>
+<p>You now sign in with your password alone; enrol a new authenticator app or passkey after signing in.
+If you did not ask for this, contact your administrator at once.</p>`,
     ),
   },
 });

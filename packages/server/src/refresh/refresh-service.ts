@@ -4,6 +4,7 @@
 // whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
+import type { MfaStore, SessionAuth } from '../mfa/mfa-store.js';
 import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
@@ -33,7 +34,10 @@ export interface IssuedTokens {
 }
 
 export interface RefreshService {
-  startSession(user: UserRecord, client: ClientInfo): Promise<IssuedTokens>;
+  /** `auth`: how the user signed in (RFC 8176 amr, auth_time); omitted for a password alone. */
+  startSession(user: UserRecord, client: ClientInfo, auth?: SessionAuth): Promise<IssuedTokens>;
+  /** A fresh access token for a live session (after step-up changed its amr/auth_time). */
+  accessTokenFor(user: UserRecord, session: SessionRecord): Promise<string>;
   /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
   rotate(refreshToken: string, client: ClientInfo): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
@@ -49,6 +53,8 @@ export interface RefreshServiceOptions {
   clock: Clock;
   /** HMAC key for successor derivation (refresh-token.ts deriveSuccessorKey). */
   successorKey: Buffer;
+  /** Where each session's amr/auth_time live (mfa/); without it tokens carry neither. */
+  sessionAuth?: Pick<MfaStore, 'getSessionAuth' | 'setSessionAuth'>;
   /** Seconds. */
   accessTtl: number;
   refreshTtl: number;
@@ -62,8 +68,24 @@ const invalidGrant = (message?: string): DomainError =>
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
 
-  function issue(user: UserRecord, session: SessionRecord, refreshToken: string, refreshExpiresAt: number) {
-    const accessToken = keys.signAccessToken({ sub: user.id, sid: session.id, roles: user.roles });
+  // amr and auth_time (RFC 8176, OIDC) follow the session through every refresh.
+  async function accessClaims(user: UserRecord, session: SessionRecord): Promise<Record<string, unknown>> {
+    const auth = await opts.sessionAuth?.getSessionAuth(session.id);
+    const claims: Record<string, unknown> = { sub: user.id, sid: session.id, roles: user.roles };
+    if (auth) {
+      claims.amr = auth.amr;
+      claims.auth_time = Math.floor(auth.authTime / 1000);
+    }
+    return claims;
+  }
+
+  async function issue(
+    user: UserRecord,
+    session: SessionRecord,
+    refreshToken: string,
+    refreshExpiresAt: number,
+  ) {
+    const accessToken = keys.signAccessToken(await accessClaims(user, session));
     const now = clock.now();
     return {
       accessToken,
@@ -88,7 +110,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
   }
 
   return {
-    async startSession(user, client) {
+    async startSession(user, client, auth) {
       const now = clock.now();
       const session = await stores.sessions.create({
         id: randomBytes(12).toString('base64url'),
@@ -100,6 +122,9 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         lastUsedAt: now,
         expiresAt: now + opts.sessionMaxAge * 1000,
       });
+      // A password alone is recorded as nothing: the default token stays inside its size budget,
+      // and a token without amr/auth_time proves no second factor and no recent authentication.
+      if (auth) await opts.sessionAuth?.setSessionAuth(session.id, auth);
       const token = generateRefreshToken();
       const expiresAt = Math.min(now + opts.refreshTtl * 1000, session.expiresAt);
       await stores.refreshTokens.insert({
@@ -149,6 +174,10 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       // Same successor as the first caller got: two tabs racing or a retried request.
       opts.metrics?.tokenIssued('refresh');
       return issue(user, session, successor, result.successorExpiresAt);
+    },
+
+    async accessTokenFor(user, session) {
+      return keys.signAccessToken(await accessClaims(user, session));
     },
 
     async sessionOf(presented) {

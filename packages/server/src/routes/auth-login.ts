@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { API_ERRORS } from '../errors.js';
 import { ErrorBody, emailField, passwordField, TokenResponse } from '../schemas/fields.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import { clientInfo, sendTokens } from './auth-shared.js';
@@ -13,6 +14,13 @@ const LoginBody = z.object({
   refresh_token_in_body: z.boolean({ error: 'must be a boolean' }).optional(),
 });
 
+/** 401: invalid_credentials, or the second sign-in step (mfa_required / mfa_enrollment_required). */
+const SecondStepBody = ErrorBody.extend({
+  mfa_token: z.string().optional(),
+  methods: z.array(z.string()).optional(),
+  expires_in: z.number().int().optional(),
+});
+
 export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { auth } = ctx.services;
   routeSchema(app).post(
@@ -21,12 +29,18 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
       schema: {
         summary: 'Sign in with email and password',
         body: LoginBody,
-        response: { 200: TokenResponse, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+        response: { 200: TokenResponse, 401: SecondStepBody, 403: ErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
-      const { tokens } = await auth.login(request.body, clientInfo(request));
-      return sendTokens(ctx, reply, tokens, request.body.refresh_token_in_body === true);
+      const result = await auth.login(request.body, clientInfo(request));
+      if ('pending' in result) {
+        // A second factor enrolled (or required by role): 401 with an mfa_token, no token or cookie.
+        const { pending } = result;
+        reply.header('cache-control', 'no-store');
+        return reply.code(401).send({ ...pending, error_description: API_ERRORS[pending.error].message });
+      }
+      return sendTokens(ctx, reply, result.tokens, request.body.refresh_token_in_body === true);
     },
   );
 }

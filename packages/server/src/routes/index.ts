@@ -6,9 +6,11 @@ import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
 import { adminMetricsRoutes } from './admin-metrics.js';
+import { adminMfaRoutes } from './admin-mfa.js';
 import { adminUsersRoutes } from './admin-users.js';
 import { authLoginRoutes } from './auth-login.js';
 import { authLogoutRoutes } from './auth-logout.js';
+import { authMfaRoutes } from './auth-mfa.js';
 import { authPasswordRoutes } from './auth-password.js';
 import { authRefreshRoutes } from './auth-refresh.js';
 import { authRegisterRoutes } from './auth-register.js';
@@ -18,6 +20,7 @@ import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { jwksRoutes } from './jwks.js';
 import { meRoutes } from './me.js';
+import { meFactorsRoutes } from './me-factors.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthIntrospectRoutes } from './oauth-introspect.js';
 import { oauthRevokeRoutes } from './oauth-revoke.js';
@@ -34,6 +37,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await authPasswordRoutes(app, ctx);
   await meRoutes(app, ctx);
   await sessionsRoutes(app, ctx);
+  // Second factors (mfa/): enrolment, the second sign-in step, passkey sign-in, step-up.
+  await authMfaRoutes(app, ctx);
+  await meFactorsRoutes(app, ctx);
   await accountLifecycleRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
@@ -54,4 +60,5 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   // The web console's static files (packages/console).
   await consoleRoutes(app, ctx);
+  await adminMfaRoutes(app, ctx);
 }

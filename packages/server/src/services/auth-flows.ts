@@ -6,6 +6,7 @@ import { authenticate, createAccount, setPassword } from '../accounts/accounts.j
 import { normalizeEmail } from '../accounts/email.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { Clock, MetricsService } from '../app-context.js';
+import type { PasswordStepOutcome } from '../mfa/mfa-service.js';
 import type { ClientInfo, IssuedTokens, RefreshService } from '../refresh/refresh-service.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Stores, UserRecord } from '../stores/types.js';
@@ -25,7 +26,10 @@ export interface AuthFlows {
    * Checks the password and starts a session. `limit` is the account's failure budget after this
    * attempt (RateLimit headers). Throws rate_limited or invalid_credentials.
    */
-  login(input: { email: string; password: string }, client: ClientInfo): Promise<{ tokens: IssuedTokens }>;
+  login(
+    input: { email: string; password: string; refresh_token_in_body?: boolean | undefined },
+    client: ClientInfo,
+  ): Promise<{ tokens: IssuedTokens } | { pending: PasswordStepOutcome }>;
   /** The caller a refresh token stands for (logout with an expired access token). */
   callerOfRefreshToken(refreshToken: string): Promise<Caller>;
   /** Revokes the caller's session (its refresh family and access tokens). */
@@ -53,6 +57,11 @@ export interface AuthFlowsOptions {
   registration: boolean;
   /** TESSERA_REQUIRE_EMAIL_VERIFICATION: true when this user may not log in yet (accounts/lifecycle). */
   mustVerify?: (user: UserRecord) => boolean;
+  /**
+   * After a correct password (mfa/ passwordStep): a second step the user must take (factor
+   * enrolled, or required by role) instead of tokens; undefined when the password suffices.
+   */
+  secondStep?: (user: UserRecord, refreshTokenInBody: boolean) => Promise<PasswordStepOutcome | undefined>;
 }
 
 function allowed(limit: LimitResult): void {
@@ -100,6 +109,8 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
         });
         throw fail({ code: 'email_not_verified' });
       }
+      const pending = await opts.secondStep?.(result.user, input.refresh_token_in_body === true);
+      if (pending) return { pending };
       const tokens = await opts.refresh.startSession(result.user, client);
       await audit.record('login_succeeded', { sub: result.user.id, sessionId: tokens.session.id, ip });
       return { tokens };

@@ -30,7 +30,13 @@ export type DomainFailure =
   /** Erasure or email change with a wrong `password`. */
   | { code: 'wrong_password' }
   /** A mail-sending flow while account mail is off (TESSERA_MAIL_FLOWS=false). */
-  | { code: 'mail_off' };
+  | { code: 'mail_off' }
+  /** An mfa_token (second sign-in step, enrolment) that is unknown, used or expired. */
+  | { code: 'invalid_mfa_token' }
+  /** A wrong TOTP or recovery code, or a passkey assertion that does not verify. */
+  | { code: 'invalid_factor' }
+  /** RFC 9470: the action needs a second factor proven within `maxAge` seconds (step-up). */
+  | { code: 'insufficient_user_authentication'; maxAge: number; message: string };
 
 export type DomainErrorCode = DomainFailure['code'];
 
@@ -51,6 +57,9 @@ const MESSAGES: Record<DomainErrorCode, string> = {
   email_not_verified: 'confirm your email address first',
   wrong_password: 'password is incorrect',
   mail_off: 'account mail is turned off on this server',
+  invalid_mfa_token: 'the MFA token is invalid, expired or already used',
+  invalid_factor: 'the code or passkey could not be verified',
+  insufficient_user_authentication: 'a recent second factor is required',
 };
 
 export class DomainError extends Error {

@@ -108,6 +108,13 @@ export type AuditEvent =
   | 'password_changed'
   | 'rate_limited'
   | 'client_token_issued'
+  | 'mfa_factor_added'
+  | 'mfa_factor_removed'
+  | 'mfa_failed'
+  | 'mfa_factors_reset'
+  | 'recovery_codes_generated'
+  | 'recovery_code_used'
+  | 'step_up'
   // account lifecycle (accounts/lifecycle/)
   | 'email_verified'
   | 'password_reset_requested'

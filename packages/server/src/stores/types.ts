@@ -1,6 +1,7 @@
 // Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
 // implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
 // Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
+import type { MfaStore } from '../mfa/mfa-store.js';
 import type { LifecycleStore } from './lifecycle-types.js';
 
 export interface UserRecord {
@@ -229,6 +230,8 @@ export interface Stores {
   revocations: RevocationStore;
   audit: AuditStore;
   clients: ClientStore;
+  /** Second factors, recovery codes, mfa challenges, session amr (mfa/mfa-store.ts). */
+  mfa: MfaStore;
   /** Mail tokens, erasure, export and import (stores/account-lifecycle-types.ts). */
   lifecycle: LifecycleStore;
   /** Applies pending migrations; returns the names it applied. */

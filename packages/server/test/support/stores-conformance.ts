@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { DuplicateEmailError, type StoredKey, type Stores, type UserRecord } from '../../src/stores/index.js';
+import { mfaStoreConformance } from './mfa-store-conformance.js';
 
 /** Every migration, in order: a fresh database applies them all once. */
 const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
@@ -642,6 +643,8 @@ export function storesConformance(factory: StoresFactory): void {
         assert.equal(anyFailed[0]?.actor, 'admin');
       });
     });
+
+    mfaStoreConformance(() => stores, openInstance);
 
     describe('oauth clients', () => {
       test('create, get, list, update', async () => {

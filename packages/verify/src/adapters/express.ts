@@ -7,12 +7,14 @@ import {
   type AccessRules,
   type AuthOptions,
   type AuthOutcome,
+  accessDenialCode,
   authenticateRequest,
   checkAccess,
   type Denial,
   missingToken,
   type TokenVerifier,
 } from '../authenticate.js';
+import { assertStepUpRules, type StepUpRules } from '../step-up.js';
 import { nodeRequestParts, sendDenial } from './node-http.js';
 
 declare global {
@@ -34,6 +36,11 @@ export interface ExpressAuth extends ExpressMiddleware {
   requireRoles(...roles: string[]): ExpressMiddleware;
   /** Route middleware: 403 unless `req.auth` has every scope. */
   requireScopes(...scopes: string[]): ExpressMiddleware;
+  /**
+   * Route middleware (RFC 9470 step-up): 401 `insufficient_user_authentication` unless the token's
+   * `amr` has every value of `requireAmr` and its `auth_time` is at most `maxAuthAge` seconds old.
+   */
+  requireAuthentication(rules: StepUpRules): ExpressMiddleware;
 }
 
 function send(res: Res, denial: Denial): void {
@@ -59,11 +66,15 @@ export function tesseraExpress(verifier: TokenVerifier, options: AuthOptions = {
       if (!denied) return next();
       options.onError?.(undefined, {
         status: denied.status,
-        code: denied.status === 403 ? 'ERR_AUTHZ_INSUFFICIENT_SCOPE' : 'missing_token',
+        code: accessDenialCode(denied),
       });
       send(res, denied);
     };
   middleware.requireRoles = (...roles) => guard({ requireRoles: roles });
   middleware.requireScopes = (...scopes) => guard({ requireScopes: scopes });
+  middleware.requireAuthentication = (rules) => {
+    assertStepUpRules(rules, 'requireAuthentication');
+    return guard(rules);
+  };
   return middleware;
 }

@@ -15,6 +15,7 @@ import {
   type TokenVerifier,
 } from '../authenticate.js';
 import { authorizeRequestAsync, type ForwardAuthOptions } from '../forward-auth.js';
+import { assertStepUpRules, type StepUpRules } from '../step-up.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -84,6 +85,15 @@ export function fastifyRequireRoles(...roles: string[]) {
 /** preHandler: 403 unless `request.auth` has every scope. */
 export function fastifyRequireScopes(...scopes: string[]) {
   return guard({ requireScopes: scopes });
+}
+
+/**
+ * preHandler (RFC 9470 step-up): 401 `insufficient_user_authentication` with `acr_values`/`max_age`
+ * unless the token's `amr` has every value of `requireAmr` and `auth_time` is within `maxAuthAge` s.
+ */
+export function fastifyRequireAuthentication(rules: StepUpRules) {
+  assertStepUpRules(rules, 'fastifyRequireAuthentication');
+  return guard(rules);
 }
 
 /** A route handler for forward-auth (`app.get('/authz', fastifyForwardAuth(verifier))`). */

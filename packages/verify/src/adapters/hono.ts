@@ -10,6 +10,7 @@ import {
   missingToken,
   type TokenVerifier,
 } from '../authenticate.js';
+import { assertStepUpRules, type StepUpRules } from '../step-up.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -23,6 +24,8 @@ export type TesseraEnv = { Variables: { auth: AuthInfo | null } };
 export interface HonoAuth extends MiddlewareHandler {
   requireRoles(...roles: string[]): MiddlewareHandler;
   requireScopes(...scopes: string[]): MiddlewareHandler;
+  /** RFC 9470 step-up: 401 insufficient_user_authentication unless `amr`/`auth_time` satisfy `rules`. */
+  requireAuthentication(rules: StepUpRules): MiddlewareHandler;
 }
 
 function send(denial: Denial): Response {
@@ -53,5 +56,9 @@ export function tesseraHono(verifier: TokenVerifier, options: AuthOptions = {}):
   const auth = middleware as HonoAuth;
   auth.requireRoles = (...roles) => guard({ requireRoles: roles });
   auth.requireScopes = (...scopes) => guard({ requireScopes: scopes });
+  auth.requireAuthentication = (rules) => {
+    assertStepUpRules(rules, 'requireAuthentication');
+    return guard(rules);
+  };
   return auth;
 }

@@ -6,6 +6,7 @@ import {
   type AccessRules,
   type AuthOptions,
   type AuthOutcome,
+  accessDenialCode,
   authenticateAsync,
   checkAccess,
   type Denial,
@@ -55,7 +56,7 @@ export function createNodeAuth(verifier: TokenVerifier, options: AuthOptions = {
               if (denied) {
                 options.onError?.(undefined, {
                   status: denied.status,
-                  code: denied.status === 403 ? 'ERR_AUTHZ_INSUFFICIENT_SCOPE' : 'missing_token',
+                  code: accessDenialCode(denied),
                 });
                 return sendDenial(res, denied);
               }

@@ -4,6 +4,7 @@
 //   GET /scoped authenticated + scope orders:read      -> 200 / 403
 //   GET /ws     token from the query string allowed (WebSocket-style) -> 200
 //   GET /open   optional auth                          -> 200 {sub|null}
+//   GET /sensitive  authenticated + amr mfa within 5 min (RFC 9470 step-up) -> 200 / 401
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -15,6 +16,7 @@ import {
   type AuthInfo,
   type AuthOptions,
   createNodeAuth,
+  fastifyRequireAuthentication,
   fastifyRequireRoles,
   fastifyRequireScopes,
   type TesseraEnv,
@@ -47,6 +49,9 @@ function listen(server: Server): Promise<App> {
   });
 }
 
+/** The step-up rule of /sensitive: a second factor, proven at most five minutes ago. */
+export const STEP_UP = { requireAmr: ['mfa'], maxAuthAge: 300 };
+
 type Builder = (verifier: TokenVerifier, options: AuthOptions) => Promise<App>;
 
 function expressApp(factory: typeof express): Builder {
@@ -62,6 +67,9 @@ function expressApp(factory: typeof express): Builder {
       res.json(view(req.auth));
     });
     app.get('/scoped', auth, auth.requireScopes('orders:read'), (req, res) => {
+      res.json(view(req.auth));
+    });
+    app.get('/sensitive', auth, auth.requireAuthentication(STEP_UP), (req, res) => {
       res.json(view(req.auth));
     });
     app.get('/ws', authQuery, (req, res) => {
@@ -81,6 +89,9 @@ const fastifyApp: Builder = async (verifier, options) => {
     scope.get('/me', async (request) => view(request.auth));
     scope.get('/admin', { preHandler: fastifyRequireRoles('admin') }, async (request) => view(request.auth));
     scope.get('/scoped', { preHandler: fastifyRequireScopes('orders:read') }, async (request) =>
+      view(request.auth),
+    );
+    scope.get('/sensitive', { preHandler: fastifyRequireAuthentication(STEP_UP) }, async (request) =>
       view(request.auth),
     );
   });
@@ -103,6 +114,7 @@ const honoApp: Builder = async (verifier, options) => {
   app.get('/me', auth, (c) => c.json(view(c.get('auth'))));
   app.get('/admin', auth, auth.requireRoles('admin'), (c) => c.json(view(c.get('auth'))));
   app.get('/scoped', auth, auth.requireScopes('orders:read'), (c) => c.json(view(c.get('auth'))));
+  app.get('/sensitive', auth, auth.requireAuthentication(STEP_UP), (c) => c.json(view(c.get('auth'))));
   app.get('/ws', tesseraHono(verifier, { ...options, query: true }), (c) => c.json(view(c.get('auth'))));
   app.get('/open', tesseraHono(verifier, { ...options, optional: true }), (c) => c.json(view(c.get('auth'))));
   return listen(createServer(getRequestListener(app.fetch)));
@@ -132,6 +144,10 @@ const nodeApp: Builder = async (verifier, options) => {
       },
       { requireScopes: ['orders:read'] },
     ),
+    '/sensitive': auth.withAuth((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(view(req.auth)));
+    }, STEP_UP),
     '/ws': authQuery.withAuth((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(view(req.auth)));

@@ -7,6 +7,7 @@ import { createSqlClientStore } from './client-store.js';
 import type { SqlFlavor } from './flavor.js';
 import { createSqlKeyStore } from './key-store.js';
 import { createSqlLifecycleStore } from './lifecycle-store.js';
+import { createSqlMfaStore } from './mfa-store.js';
 import { createSqlRefreshTokenStore } from './refresh-token-store.js';
 import { createSqlRevocationStore } from './revocation-store.js';
 import type { Database } from './schema.js';
@@ -31,6 +32,7 @@ export function createSqlStores(
     revocations: createSqlRevocationStore(db, flavor),
     audit: createSqlAuditStore(db),
     clients: createSqlClientStore(db, flavor),
+    mfa: createSqlMfaStore(db),
     lifecycle: createSqlLifecycleStore(db, flavor),
 
     async migrate() {

@@ -89,6 +89,47 @@ export interface StoreLocksTable {
   expires_at: Int;
 }
 
+// Second factors (migrations/006-second-factors.ts, mfa/mfa-store.ts).
+export interface MfaFactorsTable {
+  id: string;
+  user_id: string;
+  type: string;
+  name: string;
+  created_at: Int;
+  confirmed_at: Int | null;
+  last_used_at: Int | null;
+  secret_enc: string | null;
+  last_step: Int | null;
+  credential_id: string | null;
+  public_key: string | null;
+  counter: Int | null;
+  transports: string | null; // JSON array
+  device_type: string | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: Int;
+  used_at: Int | null;
+}
+
+export interface MfaChallengesTable {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  data: string; // JSON object
+  created_at: Int;
+  expires_at: Int;
+  consumed_at: Int | null;
+}
+
+export interface SessionAuthTable {
+  session_id: string;
+  amr: string; // JSON array
+  auth_time: Int;
+}
+
 /** Migration 004: one-time tokens sent by mail (only their SHA-256 is stored). */
 export interface MailTokensTable {
   hash: string;
@@ -109,5 +150,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   oauth_clients: OAuthClientsTable;
   store_locks: StoreLocksTable;
+  mfa_factors: MfaFactorsTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
+  session_auth: SessionAuthTable;
   mail_tokens: MailTokensTable;
 }

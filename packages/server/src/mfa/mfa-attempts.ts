@@ -1,0 +1,50 @@
+// Second-factor attempts are limited per user like password attempts per account
+// (TESSERA_LOGIN_LIMIT_ACCOUNT, default 5/15m): failures count, a success clears them, and once the
+// limit is reached even the right code gets 429 until the window frees a slot.
+import { type LimitSpec, parseLimitSpec } from '../ratelimit/rate-limits.js';
+import type { LimitResult } from '../services/types.js';
+import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
+
+export interface MfaAttempts {
+  check(userId: string): Promise<LimitResult>;
+  failed(userId: string): Promise<LimitResult>;
+  reset(userId: string): Promise<void>;
+}
+
+export function createMfaAttempts(
+  spec: LimitSpec | string,
+  store: RateLimitStore = memoryRateLimitStore(),
+): MfaAttempts {
+  const limit = parseLimitSpec(spec);
+  const limiter = store.limiter({
+    keyPrefix: 'tessera_mfa_user',
+    points: limit.points,
+    duration: limit.durationSec,
+  });
+  const result = (consumed: number, msBeforeNext: number, allowed: boolean): LimitResult => ({
+    allowed,
+    limit: limit.points,
+    remaining: Math.max(0, limit.points - consumed),
+    resetSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+  });
+  return {
+    async check(userId) {
+      const res = await limiter.get(userId);
+      const consumed = res?.consumedPoints ?? 0;
+      return result(consumed, res?.msBeforeNext ?? 0, consumed < limit.points);
+    },
+    async failed(userId) {
+      try {
+        const res = await limiter.consume(userId);
+        return result(res.consumedPoints, res.msBeforeNext, true);
+      } catch (err) {
+        const res = err as { consumedPoints?: number; msBeforeNext?: number };
+        if (typeof res.consumedPoints !== 'number') throw err;
+        return result(res.consumedPoints, res.msBeforeNext ?? 0, false);
+      }
+    },
+    async reset(userId) {
+      await limiter.delete(userId);
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// The caller's second factors:
+//   POST /v1/me/factors/totp → {id, otpauth_uri, qr_svg}; POST /v1/me/factors/totp/:id/confirm {code}
+//   POST /v1/me/factors/webauthn/options; POST /v1/me/factors/webauthn {response, name?}
+//   GET /v1/me/factors; DELETE /v1/me/factors/:id; POST /v1/me/recovery-codes (ten, shown once)
+// Enrolment routes take a bearer token, or — for a user whom TESSERA_MFA_REQUIRED_ROLES forces to
+// enrol before any token exists — the enrolment `mfa_token` of the password step; confirming the
+// factor with it then completes that sign-in. The first factor comes with ten recovery codes.
+// Removing the last factor and regenerating codes need a second factor proven in the last 5 min.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import { ApiError, invalidToken } from '../errors.js';
+import { combineAmr } from '../mfa/amr.js';
+import { requireFreshMfa } from '../mfa/fresh-auth.js';
+import { publicFactor } from '../mfa/mfa-service.js';
+import type { FactorRecord } from '../mfa/mfa-store.js';
+import { amrOfPasskey } from '../mfa/webauthn.js';
+import { requireAuth, serverVerifier, verifyBearer } from '../plugins/authenticate.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
+import type { UserRecord } from '../stores/types.js';
+import { completeSignIn, mfaTokenField, webauthnResponseField } from './mfa-shared.js';
+
+const nameField = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'is too long');
+const EnrolBody = optionalBody(z.object({ mfa_token: mfaTokenField.optional(), name: nameField.optional() }));
+const ConfirmBody = z.object({
+  code: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(16, 'is too long'),
+  mfa_token: mfaTokenField.optional(),
+});
+const PasskeyBody = z.object({
+  response: webauthnResponseField,
+  name: nameField.optional(),
+  mfa_token: mfaTokenField.optional(),
+});
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+interface Enroller {
+  user: UserRecord;
+  /** Set when enrolling with the enrolment mfa_token (no access token yet). */
+  enrolToken?: string;
+  firstAmr?: string[];
+  inBody?: boolean;
+}
+
+export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { mfa } = ctx.services;
+  const verifier = serverVerifier(ctx);
+  const r = routeSchema(app);
+  const authed = { onRequest: requireAuth(ctx) };
+
+  async function enroller(request: FastifyRequest, mfaToken: string | undefined): Promise<Enroller> {
+    if (request.headers.authorization === undefined && mfaToken !== undefined) {
+      const { challenge, user } = await mfa.pending(mfaToken, 'mfa_enrol');
+      return {
+        user,
+        enrolToken: mfaToken,
+        firstAmr: Array.isArray(challenge.data.amr) ? (challenge.data.amr as string[]) : ['pwd'],
+        inBody: challenge.data.refresh_token_in_body === true,
+      };
+    }
+    const auth = verifyBearer(verifier, request);
+    const user = await ctx.stores.users.findById(auth.sub);
+    if (!user || user.disabled) throw invalidToken();
+    return { user };
+  }
+
+  /** After a factor is confirmed: recovery codes if it is the first, sign-in if enrolling by token. */
+  async function enrolled(request: FastifyRequest, reply: FastifyReply, who: Enroller, factor: FactorRecord) {
+    const codes =
+      (await ctx.stores.mfa.countUnusedRecoveryCodes(who.user.id)) === 0
+        ? await mfa.regenerateRecoveryCodes(who.user.id, request.ip)
+        : undefined;
+    const out = { factor: publicFactor(factor), ...(codes ? { recovery_codes: codes } : {}) };
+    if (who.enrolToken === undefined) return reply.code(201).send(out);
+    await mfa.spend(who.enrolToken, 'mfa_enrol');
+    const factorAmr = factor.type === 'totp' ? ['otp'] : [amrOfPasskey(factor)];
+    const amr = combineAmr(who.firstAmr ?? ['pwd'], factorAmr);
+    const tokens = await completeSignIn(ctx, request, reply, who.user, amr, who.inBody === true);
+    return reply.code(201).send({ ...tokens, ...out });
+  }
+
+  r.post(
+    '/v1/me/factors/totp',
+    { schema: { summary: 'Start a TOTP enrolment', body: EnrolBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const { user } = await enroller(request, body.mfa_token);
+      return reply.code(201).send(await mfa.startTotp(user, body.name ?? 'Authenticator app'));
+    },
+  );
+
+  r.post(
+    '/v1/me/factors/totp/:id/confirm',
+    { schema: { summary: 'Confirm a TOTP enrolment', body: ConfirmBody } },
+    async (request, reply) => {
+      const params = IdParams.safeParse(request.params);
+      if (!params.success) throw new ApiError('not_found');
+      const { id } = params.data;
+      const body = request.body;
+      const who = await enroller(request, body.mfa_token);
+      const factor = await mfa.confirmTotp(who.user, id, body.code.trim());
+      return enrolled(request, reply, who, factor);
+    },
+  );
+
+  r.post(
+    '/v1/me/factors/webauthn/options',
+    { schema: { summary: 'Passkey registration options', body: EnrolBody } },
+    async (request) => {
+      const body = request.body;
+      const { user } = await enroller(request, body.mfa_token);
+      return mfa.passkeyRegistrationOptions(user);
+    },
+  );
+
+  r.post(
+    '/v1/me/factors/webauthn',
+    { schema: { summary: 'Register a passkey', body: PasskeyBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const who = await enroller(request, body.mfa_token);
+      // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
+      const factor = await mfa.registerPasskey(who.user, body.response as any, body.name ?? 'Passkey');
+      return enrolled(request, reply, who, factor);
+    },
+  );
+
+  app.get('/v1/me/factors', authed, async (request) => {
+    return mfa.list(request.auth!.sub);
+  });
+
+  app.delete('/v1/me/factors/:id', authed, async (request, reply) => {
+    const params = IdParams.safeParse(request.params);
+    if (!params.success) throw new ApiError('not_found');
+    const auth = request.auth!;
+    if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.claims, ctx.clock.now());
+    await mfa.remove(auth.sub, params.data.id, request.ip);
+    return reply.code(204).send();
+  });
+
+  app.post('/v1/me/recovery-codes', authed, async (request, reply) => {
+    const auth = request.auth!;
+    if ((await mfa.methodsOf(auth.sub)).length === 0) {
+      throw new ApiError('invalid_request', { description: 'enrol a second factor before recovery codes' });
+    }
+    requireFreshMfa(auth.claims, ctx.clock.now());
+    const codes = await mfa.regenerateRecoveryCodes(auth.sub, request.ip);
+    reply.header('cache-control', 'no-store');
+    return reply.code(201).send({ recovery_codes: codes });
+  });
+}
