@@ -33,7 +33,7 @@ async function serve(databaseUrl: string, env: Record<string, string>): Promise<
   return startServer(config, { cwd: tmp.path('.') });
 }
 
-async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: { access_token?: string } }> {
   const res = await fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -45,7 +45,7 @@ async function post(base: string, path: string, body: unknown): Promise<{ status
 async function login(base: string, email: string): Promise<string> {
   const res = await post(base, '/v1/auth/login', { email, password: PASSWORD });
   assert.equal(res.status, 200, JSON.stringify(res.json));
-  return res.json.access_token as string;
+  return String(res.json.access_token);
 }
 
 async function me(base: string, token: string): Promise<number> {
