@@ -33,7 +33,11 @@ async function serve(databaseUrl: string, env: Record<string, string>): Promise<
   return startServer(config, { cwd: tmp.path('.') });
 }
 
-async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: { access_token?: string } }> {
+async function post(
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: { access_token?: string } }> {
   const res = await fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
