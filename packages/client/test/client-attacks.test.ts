@@ -103,12 +103,10 @@ describe('client.fetch sends the bearer token only to configured origins', () =>
     const other = await startRecorder();
     const client = await signedInClient('lookalike@example.com');
     try {
-      const port = new URL(server.url).port;
       await client.fetch(`${other.url}/v1/me`); // same host, another port
       await client.fetch(`http://localhost:${(other.server.address() as AddressInfo).port}/`);
       assert.equal(other.seen.length, 2);
       assert.ok(other.seen.every((h) => h.authorization === undefined));
-      assert.ok(port, 'the server has an explicit port');
     } finally {
       client.close();
       other.server.close();
