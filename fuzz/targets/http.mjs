@@ -11,6 +11,7 @@ import { runForBudget } from '../lib/budget.mjs';
 
 const ADMIN = 'fuzz-admin@example.com';
 const PASSWORD = 'quartz meadow lantern 51';
+const USER = 'fuzz-user@example.com';
 
 const ROUTES = [
   ['POST', '/v1/auth/register'],
@@ -81,15 +82,48 @@ async function startTarget() {
     }),
     { cwd: dir },
   );
-  const login = await fetch(`${server.url}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ADMIN, password: PASSWORD, refresh_token_in_body: true }),
-  }).then((r) => r.json());
+  const call = (method, path, body, token) =>
+    fetch(server.url + path, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json());
+  const login = await call('POST', '/v1/auth/login', {
+    email: ADMIN,
+    password: PASSWORD,
+    refresh_token_in_body: true,
+  });
+  // Real objects for the routes that take ids, so the fuzzer reaches past "not found".
+  const user = await call('POST', '/v1/admin/users', { email: USER, password: PASSWORD }, login.access_token);
+  const userLogin = await call('POST', '/v1/auth/login', {
+    email: USER,
+    password: PASSWORD,
+    refresh_token_in_body: true,
+  });
+  const client = await call(
+    'POST',
+    '/v1/admin/clients',
+    {
+      name: 'fuzz',
+      scopes: ['introspect', 'revoke', 'revocations:read'],
+      audiences: ['fuzz-api'],
+    },
+    login.access_token,
+  );
+  const sessions = await call('GET', '/v1/sessions', undefined, userLogin.access_token);
   return {
     server,
     admin: login.access_token,
     refresh: login.refresh_token,
+    user: userLogin.access_token,
+    userRefresh: userLogin.refresh_token,
+    userId: user.user?.id ?? 'u_missing',
+    clientId: client.client_id ?? 'c_missing',
+    clientSecret: client.client_secret ?? 'missing',
+    sessionId: sessions.sessions?.[0]?.id ?? 's_missing',
     close: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -110,6 +144,9 @@ function requestArb(t) {
     '[]',
     'null',
     'u_1',
+    t.userId,
+    t.clientId,
+    t.sessionId,
   );
   const path = fc.oneof(
     {
@@ -139,8 +176,8 @@ function requestArb(t) {
     fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
     fc.jsonValue({ maxDepth: 2 }),
     fc.constantFrom(
-      t.refresh,
-      `${t.admin}`,
+      t.userRefresh,
+      t.user,
       'a@b.co',
       PASSWORD,
       'x'.repeat(10_000),
@@ -148,9 +185,51 @@ function requestArb(t) {
       'client_credentials',
     ),
   );
+  // Well-formed bodies of the real routes with one field removed, retyped or replaced, plus an extra.
+  const VALID = [
+    { email: USER, password: PASSWORD, refresh_token_in_body: true },
+    { email: 'new@example.com', password: 'tangerine orbit 71 gravel' },
+    { refresh_token: t.userRefresh, refresh_token_in_body: true },
+    { current_password: `${PASSWORD}x`, new_password: 'tangerine orbit 71 gravel' },
+    { email: 'made@example.com', password: PASSWORD, roles: ['user', 'editor'] },
+    { roles: ['user'], disabled: false },
+    { name: 'svc', scopes: ['introspect'], audiences: ['fuzz-api'] },
+    {
+      grant_type: 'client_credentials',
+      client_id: t.clientId,
+      client_secret: t.clientSecret,
+      audience: 'fuzz-api',
+    },
+    {
+      grant_type: 'refresh_token',
+      refresh_token: t.userRefresh,
+      client_id: t.clientId,
+      client_secret: t.clientSecret,
+    },
+    { token: t.user, token_type_hint: 'access_token', client_id: t.clientId, client_secret: t.clientSecret },
+    { token: t.userRefresh, client_id: t.clientId, client_secret: t.clientSecret },
+  ];
+  const mutatedValid = fc
+    .tuple(
+      fc.constantFrom(...VALID),
+      fc.nat(20),
+      fc.nat(2),
+      value,
+      fc.option(fc.tuple(fc.constantFrom(...FIELDS, '__proto__', 'constructor'), value)),
+    )
+    .map(([base, pick, action, v, extra]) => {
+      const body = { ...base };
+      const keys = Object.keys(body);
+      const key = keys[pick % keys.length];
+      if (action === 0) delete body[key];
+      else if (action === 1) body[key] = v;
+      if (extra) body[extra[0]] = extra[1];
+      return body;
+    });
   const json = fc.oneof(
-    fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 5 }),
-    fc.jsonValue({ maxDepth: 3 }),
+    { weight: 3, arbitrary: mutatedValid },
+    { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 5 }) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   );
   const body = fc.oneof(
     json.map((v) => ['application/json', JSON.stringify(v)]),
@@ -174,6 +253,8 @@ function requestArb(t) {
   const auth = fc.oneof(
     fc.constant(undefined),
     fc.constant(`Bearer ${t.admin}`),
+    fc.constant(`Bearer ${t.user}`),
+    fc.constant(`Basic ${Buffer.from(`${t.clientId}:${t.clientSecret}`).toString('base64')}`),
     fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`),
     fc
       .tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }))
@@ -182,7 +263,7 @@ function requestArb(t) {
   );
   const cookie = fc.oneof(
     fc.constant(undefined),
-    fc.constant(`tessera_rt=${t.refresh}`),
+    fc.constant(`tessera_rt=${t.userRefresh}`),
     fc.string({ maxLength: 40 }).map((s) => `tessera_rt=${s}`),
     fc.constant('tessera_rt=a; tessera_rt=b'),
   );
@@ -209,7 +290,9 @@ export async function httpTarget(seconds) {
       counter.n += 1;
       const [method, path] = r.path;
       const headers = {};
-      if (r.auth) headers.authorization = r.auth;
+      // The admin's token must survive the run: ending sessions is tried with the user's instead.
+      const endsSessions = /^\/v1\/(auth\/(logout|password)|sessions)/.test(path);
+      if (r.auth) headers.authorization = endsSessions ? r.auth.replace(t.admin, t.user) : r.auth;
       if (r.cookie) headers.cookie = r.cookie;
       if (r.origin) headers.origin = r.origin;
       if (r.accept) headers.accept = r.accept;
