@@ -9,7 +9,15 @@ export const AUDIENCE = 'fuzz-api';
 const b64 = (value) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
+let cached;
+
+/** Keys and tokens are made once per process (RSA generation is slow on a busy machine). */
 export function setup() {
+  cached ??= makeSetup();
+  return cached;
+}
+
+function makeSetup() {
   const keys = [
     generateKey('ES256', { kid: 'es' }),
     generateKey('EdDSA', { kid: 'ed' }),
