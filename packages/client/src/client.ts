@@ -1,9 +1,11 @@
 import { type AccessTokenState, expiryOf } from './access-token.js';
+import { createBearerOrigins, originOf } from './bearer-origins.js';
 import { type ClientEvents, Emitter } from './emitter.js';
 import { MfaRequiredError, SignedOutError, TesseraClientError } from './errors.js';
 import { createSessionHint, type SessionHint } from './session-hint.js';
 import { type FactorProof, parseStepUpChallenge, type StepUpPrompt } from './step-up.js';
-import { createTabCoordinator, type TabCoordinator, type TabMessage } from './tab-coordinator.js';
+import { createTabCoordinator, type TabCoordinator } from './tab-coordinator.js';
+import { acceptsSignOut, acceptsToken, signatureOf, type TabMessage } from './tab-message.js';
 
 /** Where a native app keeps its refresh token (Keychain, Keystore, a file...). Browsers leave it unset. */
 export interface RefreshTokenStorage {
@@ -15,6 +17,12 @@ export interface RefreshTokenStorage {
 export interface TesseraClientOptions {
   /** The auth server's origin, e.g. `https://auth.example.com`. */
   baseUrl: string;
+  /**
+   * Other origins `client.fetch` may send the access token to (e.g. `['https://api.example.com']`).
+   * The auth server's origin is always included; a request to any other origin goes out untouched,
+   * without `Authorization`.
+   */
+  allowedOrigins?: readonly string[];
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /**
@@ -63,7 +71,10 @@ export interface TesseraClient {
   restore(): Promise<boolean>;
   /** A valid access token, refreshed first when it is missing or about to expire. */
   getAccessToken(): Promise<string>;
-  /** `fetch` with the access token attached; on a 401 it refreshes once and retries once. */
+  /**
+   * `fetch` with the access token attached when the URL's origin is the auth server's or in
+   * `allowedOrigins` (other URLs go out as plain `fetch`); on a 401 it refreshes once and retries once.
+   */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** Forces a refresh (single-flight: concurrent callers share one request). */
   refresh(): Promise<string>;
@@ -79,6 +90,7 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
 
 class Client implements TesseraClient {
   readonly #base: string;
+  readonly #bearerOrigins: ReadonlySet<string>;
   readonly #fetch: typeof fetch;
   readonly #storage: RefreshTokenStorage | undefined;
   readonly #marginMs: number;
@@ -96,6 +108,7 @@ class Client implements TesseraClient {
       throw new TypeError('options.baseUrl must be an http(s) URL');
     }
     this.#base = options.baseUrl.replace(/\/+$/, '');
+    this.#bearerOrigins = createBearerOrigins(this.#base, options.allowedOrigins);
     const f = options.fetch ?? globalThis.fetch;
     if (typeof f !== 'function')
       throw new TypeError('options.fetch is required where there is no global fetch');
@@ -181,6 +194,8 @@ class Client implements TesseraClient {
 
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
+    const origin = originOf(request.url);
+    if (origin === undefined || !this.#bearerOrigins.has(origin)) return this.#fetch(request);
     // Keep a pristine copy for the one retry: a body can be read only once.
     const retry = request.clone();
     const token = await this.getAccessToken();
@@ -209,6 +224,8 @@ class Client implements TesseraClient {
   #withToken(request: Request, token: string): Promise<Response> {
     const headers = new Headers(request.headers);
     headers.set('authorization', `Bearer ${token}`);
+    // A redirect to another origin drops Authorization (Fetch standard; Node's fetch and current
+    // browsers do it, and a test checks Node's).
     return this.#fetch(new Request(request, { headers }));
   }
 
@@ -303,16 +320,17 @@ class Client implements TesseraClient {
     (this.#timer as unknown as { unref?: () => void }).unref?.();
   }
 
+  /** Messages arrive already shape-checked (tab-message.ts); here they must also fit this session. */
   #onTabMessage(message: TabMessage): void {
     if (message.type === 'token') {
-      if (!this.#state || message.generation > this.#state.generation) {
+      if (acceptsToken(message, this.#state, Date.now())) {
         this.#setState({
           token: message.token,
           expiresAt: message.expiresAt,
           generation: message.generation,
         });
       }
-    } else {
+    } else if (acceptsSignOut(message, this.#state)) {
       this.#clear(message.reason, 'sibling');
     }
   }
@@ -343,17 +361,20 @@ class Client implements TesseraClient {
   }
 
   /**
-   * Forgets the session. `explicit` (a logout here) always tells the sibling tabs; a failed refresh
-   * tells them only if this tab was signed in, and the event fires once per session, not per failure.
+   * Forgets the session. A logout or failed refresh here tells the sibling tabs when this tab held a
+   * token; the event fires once per session, not per failure (always for an explicit logout).
    */
   #clear(reason: string, mode: 'explicit' | 'failure' | 'sibling'): void {
-    const wasSignedIn = this.#state !== undefined;
+    const ending = this.#state?.token;
+    const wasSignedIn = ending !== undefined;
     this.#state = undefined;
     this.#hint?.set(false);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (mode === 'explicit' || (mode === 'failure' && wasSignedIn)) {
-      this.#tabs.publish({ type: 'signedout', reason });
+    // Siblings accept a sign-out only for the token they hold, so a tab without one has nothing to
+    // name; they learn at their next refresh, which the server refuses.
+    if (ending !== undefined && mode !== 'sibling') {
+      this.#tabs.publish({ type: 'signedout', reason, ending: signatureOf(ending) });
     }
     if (wasSignedIn || mode === 'explicit') this.#events.emit('signedout', { reason });
   }

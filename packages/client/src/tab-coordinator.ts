@@ -5,9 +5,9 @@
 // Where neither exists (old browsers, some runtimes) the server's reuse interval still makes two
 // simultaneous refreshes return the same successor, so nobody is logged out; we only lose the saving.
 
-export type TabMessage =
-  | { type: 'token'; token: string; expiresAt: number; generation: number }
-  | { type: 'signedout'; reason: string };
+import { parseTabMessage, type TabMessage } from './tab-message.js';
+
+export type { TabMessage } from './tab-message.js';
 
 interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
@@ -32,9 +32,15 @@ export function createTabCoordinator(
       : undefined;
 
   if (channel) {
+    const ownOrigin = (globalThis as { location?: { origin?: string } }).location?.origin;
     channel.onmessage = (event: MessageEvent) => {
-      const data = event.data as TabMessage | undefined;
-      if (data && (data.type === 'token' || data.type === 'signedout')) onMessage(data);
+      // Browsers only deliver same-origin messages; checking costs nothing and covers odd runtimes.
+      if (ownOrigin && event.origin && event.origin !== ownOrigin) return;
+      const message = parseTabMessage(event.data);
+      if (message) onMessage(message);
+    };
+    channel.onmessageerror = () => {
+      // undeserializable data: ignored like any other malformed message
     };
     // Node keeps the process alive while a channel is open; a browser tab has no such concern.
     (channel as unknown as { unref?: () => void }).unref?.();

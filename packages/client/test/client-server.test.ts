@@ -128,15 +128,17 @@ describe('@tessera/client against the real server', () => {
 
   test('ten parallel 401s from a resource server cause exactly one refresh and one retry each', async () => {
     await register('linus@example.com');
+    const refused = new Set<string>();
+    const resource = await startResource(refused);
     const client = createTesseraClient({
       baseUrl: server.url,
       refreshTokenStorage: memoryStorage(),
       fetch: countingFetch,
       refreshMarginSeconds: 0,
+      allowedOrigins: [resource.url], // another origin than the auth server's: named explicitly
     });
     await client.login({ email: 'linus@example.com', password: PASSWORD });
-    const refused = new Set([await client.getAccessToken()]);
-    const resource = await startResource(refused);
+    refused.add(await client.getAccessToken());
     try {
       const before = refreshCalls;
       const responses = await Promise.all(

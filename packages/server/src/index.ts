@@ -32,10 +32,15 @@ export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf } 
 export {
   type CreateAnyKeyServiceOptions,
   createKeyService,
+  isSealedUnder,
   KeyRotationUnsupportedError,
   loadMasterKey,
   MasterKeyError,
+  masterKeyId,
   parseMasterKey,
+  RewrapError,
+  type RewrapResult,
+  rewrapKeys,
   rotationPolicy,
   SealError,
   seal,
@@ -57,6 +62,7 @@ export {
   closeContext,
   createContext,
   type RunningServer,
+  rewrapStoredKeys,
   type StartServerOptions,
   startServer,
 } from './server.js';

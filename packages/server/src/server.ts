@@ -15,6 +15,8 @@ import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
 import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
+import { loadPreviousMasterKeys, withPreviousMasterKeys } from './keys/master-keyring.js';
+import { type RewrapResult, rewrapKeys } from './keys/rewrap.js';
 import { createLogger } from './logging/logger.js';
 import { createMailerFromConfig } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
@@ -56,8 +58,21 @@ export interface RunningServer {
 // What closeContext must release besides the stores (not part of AppContext, which routes see).
 const extras = new WeakMap<
   AppContext,
-  { fanout: AttachedFanout; limiters: RateLimitStore; mailer: Mailer; stopMailSweep: () => void }
+  {
+    fanout: AttachedFanout;
+    limiters: RateLimitStore;
+    mailer: Mailer;
+    stopMailSweep: () => void;
+    masterKey: Buffer;
+  }
 >();
+
+/** `tessera keys rewrap`: re-seals the stored keys under this context's master key (keys/rewrap.ts). */
+export function rewrapStoredKeys(ctx: AppContext): Promise<RewrapResult> {
+  const own = extras.get(ctx);
+  if (!own) throw new TypeError('rewrapStoredKeys needs a context made by createContext');
+  return rewrapKeys(ctx.stores.keys, own.masterKey);
+}
 
 /** Builds every service from `config` and the stores; does not listen. */
 export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
@@ -73,14 +88,21 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const applied = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    const masterKey = loadMasterKey({
-      value: config.masterKey,
-      production: config.production,
-      databaseUrl: config.databaseUrl,
-      file: config.masterKeyFile,
-      logger,
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    });
+    const masterKey = withPreviousMasterKeys(
+      loadMasterKey({
+        value: config.masterKey,
+        production: config.production,
+        databaseUrl: config.databaseUrl,
+        file: config.masterKeyFile,
+        logger,
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      }),
+      loadPreviousMasterKeys({
+        value: config.masterKeyPrevious,
+        file: config.masterKeyPreviousFile,
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      }),
+    );
     const audit = createAuditLog({ store: stores.audit, clock, logger });
     const revocations = createRevocationService({
       store: stores.revocations,
@@ -214,7 +236,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       logger,
       clock,
     };
-    extras.set(ctx, { fanout, limiters, mailer, stopMailSweep: mailSweep.stop });
+    extras.set(ctx, { fanout, limiters, mailer, stopMailSweep: mailSweep.stop, masterKey });
     logger.info(
       { fanout: fanout.transport.mode, rateLimits: limiters.backend },
       'instance coordination ready',

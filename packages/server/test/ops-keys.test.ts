@@ -62,7 +62,7 @@ describe('KeyService (stored keyring)', () => {
     const token = ka.signAccessToken({ sub: 'u1', sid: 's1', roles: ['user'] });
     assert.equal(kb.verifyAccessToken(token).payload.sub, 'u1');
     // private keys are sealed at rest
-    for (const k of keys) assert.match(k.privateKeyEnc, /^tsk1\./);
+    for (const k of keys) assert.match(k.privateKeyEnc, /^tsk2\./);
     assert.ok(!keys[0]!.privateKeyEnc.includes('"d"'));
     await Promise.all([ka.stop(), kb.stop()]);
   });

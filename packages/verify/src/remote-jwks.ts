@@ -16,6 +16,11 @@ export interface RemoteJwksOptions {
   /** Where the key set lives; when absent it is discovered from `${issuer}/.well-known/openid-configuration`. */
   jwksUri?: string;
   issuer?: string;
+  /**
+   * Origins (or JWKS URLs, whose origin counts) a *discovered* `jwks_uri` may point to besides the
+   * issuer's own origin. Without it, a discovery document naming a key set elsewhere is refused.
+   */
+  jwksOrigins?: readonly string[];
   algorithms: Alg[];
   fetch?: FetchLike;
   timeoutMs?: number;
@@ -68,6 +73,7 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   const defaultTtl = (options.defaultRefreshSeconds ?? 300) * 1000;
   const cooldown = (options.unknownKidCooldownSeconds ?? 30) * 1000;
   const timeoutError = (cause: unknown) => new JwksTimeout({ cause });
+  const trustedJwksOrigins = options.issuer ? jwksOriginsOf(options.issuer, options.jwksOrigins) : undefined;
 
   let jwksUri = options.jwksUri;
   let entries = new Map<string, Entry>();
@@ -93,7 +99,20 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
     if (doc.issuer !== undefined && doc.issuer !== issuer && doc.issuer !== issuer.replace(/\/+$/, '')) {
       throw new JwksFetchFailed('discovery document names another issuer');
     }
-    return doc.jwks_uri;
+    // Whoever can change the discovery document (a cache, a proxy, a compromised static host) must
+    // not be able to point verification at keys of their own: same origin as the issuer, or named.
+    let discovered: URL;
+    try {
+      discovered = new URL(doc.jwks_uri);
+    } catch {
+      throw new JwksFetchFailed('discovery document has an invalid jwks_uri');
+    }
+    if (!trustedJwksOrigins?.has(discovered.origin)) {
+      throw new JwksFetchFailed(
+        'discovered jwks_uri is not on the issuer origin (allow it with the jwksOrigins option)',
+      );
+    }
+    return discovered.href;
   }
 
   async function load(): Promise<KeySet> {
@@ -198,6 +217,28 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
 }
 
 const accept = { accept: 'application/json' };
+
+function jwksOriginsOf(issuer: string, extra: readonly string[] = []): Set<string> {
+  if (!Array.isArray(extra)) throw new TypeError('options.jwksOrigins must be an array of origins or URLs');
+  const origins = new Set<string>();
+  const add = (value: unknown, path: string) => {
+    let url: URL;
+    try {
+      url = new URL(value as string);
+    } catch {
+      throw new TypeError(`${path} must be an absolute URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new TypeError(`${path} must be an http(s) URL`);
+    }
+    origins.add(url.origin);
+  };
+  add(issuer, 'options.issuer');
+  extra.forEach((value, i) => {
+    add(value, `options.jwksOrigins[${i}]`);
+  });
+  return origins;
+}
 
 /** Imports each usable signing key on its own, so one odd key does not hide the others. */
 function importUsable(list: unknown[], algorithms: Alg[], previous: Map<string, Entry>): Map<string, Entry> {

@@ -35,7 +35,16 @@ export interface RevocationOptions {
 export interface RemoteVerifierOptions {
   issuer?: string;
   jwksUri?: string;
-  audience?: string | string[];
+  /**
+   * Origins (or URLs) a discovered `jwks_uri` may use besides the issuer's origin. Not needed with an
+   * explicit `jwksUri`, which is trusted as configured.
+   */
+  jwksOrigins?: string[];
+  /**
+   * Required: the `aud` this service accepts (string or list). `false` accepts any audience, only for
+   * a verifier that really serves every API of the issuer.
+   */
+  audience: string | string[] | false;
   algorithms?: Alg[];
   clockTolerance?: number | string;
   maxAge?: number | string;
@@ -82,6 +91,7 @@ export interface RemoteVerifier {
 export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVerifier {
   if (!options || (!options.issuer && !options.jwksUri))
     throw new TypeError('options.issuer or options.jwksUri is required');
+  checkAudienceOption(options.audience);
   const algorithms = options.algorithms ?? ['ES256'];
   const now = options.now ?? Date.now;
   const requiredRoles = options.requiredRoles;
@@ -105,7 +115,7 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
 
   const coreOptions: Parameters<typeof createVerifier>[0] = { keys: liveKeys, algorithms };
   if (options.issuer !== undefined) coreOptions.issuer = options.issuer;
-  if (options.audience !== undefined) coreOptions.audience = options.audience;
+  if (options.audience !== false) coreOptions.audience = options.audience;
   if (options.clockTolerance !== undefined) coreOptions.clockTolerance = options.clockTolerance;
   if (options.maxAge !== undefined) coreOptions.maxAge = options.maxAge;
   if (typ !== false) coreOptions.typ = typ;
@@ -124,6 +134,7 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
     ...pick(options, [
       'jwksUri',
       'issuer',
+      'jwksOrigins',
       'fetch',
       'timeoutMs',
       'minRefreshSeconds',
@@ -218,6 +229,24 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
       feed?.close();
     },
   };
+}
+
+/**
+ * Without an audience, a token the issuer minted for any other API (or client) would pass here too:
+ * the choice must be explicit.
+ */
+function checkAudienceOption(audience: unknown): void {
+  if (audience === false) return;
+  const valid =
+    (typeof audience === 'string' && audience.length > 0) ||
+    (Array.isArray(audience) &&
+      audience.length > 0 &&
+      audience.every((a) => typeof a === 'string' && a.length > 0));
+  if (!valid) {
+    throw new TypeError(
+      'options.audience is required: the aud this service accepts (a string or a non-empty list), or false to accept any audience',
+    );
+  }
 }
 
 function invalidate(core: Verifier, entry: RevocationEntry): void {

@@ -204,6 +204,7 @@ describe('adapters', () => {
         const down = createRemoteVerifier({
           jwksUri: 'http://127.0.0.1:9/jwks.json',
           issuer: issuer.url,
+          audience: issuer.audience,
           timeoutMs: 500,
         });
         const app = await build(down, {});

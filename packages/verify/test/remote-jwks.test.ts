@@ -43,6 +43,7 @@ describe('remote JWKS', () => {
     const verifier = createRemoteVerifier({
       jwksUri: `${issuer.url}/.well-known/jwks.json`,
       issuer: issuer.url,
+      audience: issuer.audience,
     });
     const { payload } = await verifier.verifyAsync(issuer.sign({ sub: 'u2' }));
     assert.equal(payload.sub, 'u2');
@@ -202,6 +203,7 @@ describe('remote JWKS', () => {
     try {
       const verifier = createRemoteVerifier({
         jwksUri: `${issuer.url}/.well-known/jwks.json`,
+        audience: issuer.audience,
         timeoutMs: 200,
       });
       const started = Date.now();
@@ -217,6 +219,7 @@ describe('remote JWKS', () => {
   test('discovery naming another issuer is refused', async () => {
     const verifier = createRemoteVerifier({
       issuer: `${issuer.url}/other`,
+      audience: issuer.audience,
       fetch: (url) => fetch(String(url).replace('/other', '')),
     });
     await assert.rejects(verifier.ready(), { code: 'ERR_JWKS_FETCH_FAILED' });

@@ -29,6 +29,9 @@ export const commands: readonly CommandEntry[] = [
   lazy('keys export', 'print the public JWKS (what /.well-known/jwks.json serves)', async () => {
     return (await import('./keys-admin.js')).keysExport;
   }),
+  lazy('keys rewrap', 're-encrypt every stored private key under the current master key', async () => {
+    return (await import('./keys-admin.js')).keysRewrap;
+  }),
   lazy('users create', 'create a user (password from stdin or a file)', async () => {
     return (await import('./users.js')).usersCreate;
   }),

@@ -1,6 +1,7 @@
-// `tessera keys list|rotate|export`: the server's stored keyring in the configured database.
+// `tessera keys list|rotate|export|rewrap`: the server's stored keyring in the configured database.
 // `keys generate` (a standalone key file) is in keys-generate.ts.
-import { type Command, EXIT_OK, UsageError } from '../command.js';
+import { RewrapError, rewrapStoredKeys } from '@tessera/server';
+import { CliError, type Command, EXIT_BAD, EXIT_OK, UsageError } from '../command.js';
 import { onePositional, parseOptions } from '../lib/args.js';
 import { withServerContext } from './users.js';
 
@@ -93,6 +94,54 @@ Example:
     onePositional(positionals, 'argument', 0);
     return withServerContext(io, values['database-url'], async (ctx) => {
       io.out(JSON.stringify(ctx.services.keys.jwks(), null, 2));
+      return EXIT_OK;
+    });
+  },
+};
+
+export const keysRewrap: Command = {
+  name: 'keys rewrap',
+  summary: 're-encrypt every stored private key under the current master key',
+  usage: `Usage: tessera keys rewrap [--database-url URL] [--json]
+
+Re-seals every stored private key under TESSERA_MASTER_KEY, opening the ones sealed under an older
+key with TESSERA_MASTER_KEY_PREVIOUS (or TESSERA_MASTER_KEY_PREVIOUS_FILE). Servers keep running:
+each row is replaced atomically and stays readable by every instance that holds both keys.
+
+Switching master keys without downtime:
+  1. every instance: TESSERA_MASTER_KEY=OLD  TESSERA_MASTER_KEY_PREVIOUS=NEW   (restart one by one)
+  2. every instance: TESSERA_MASTER_KEY=NEW  TESSERA_MASTER_KEY_PREVIOUS=OLD   (restart one by one)
+  3. TESSERA_MASTER_KEY=NEW TESSERA_MASTER_KEY_PREVIOUS=OLD tessera keys rewrap
+  4. every instance: remove TESSERA_MASTER_KEY_PREVIOUS (restart one by one)
+
+Exit 1 if a key opens with none of the master keys given (it names the kids).
+
+Options:
+  --json   print {"master_key_id": ID, "rewrapped": [KID...], "unchanged": [KID...]}`,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, ...DB_OPTION });
+    onePositional(positionals, 'argument', 0);
+    return withServerContext(io, values['database-url'], async (ctx) => {
+      let result: Awaited<ReturnType<typeof rewrapStoredKeys>>;
+      try {
+        result = await rewrapStoredKeys(ctx);
+      } catch (err) {
+        if (err instanceof RewrapError) throw new CliError(err.message, EXIT_BAD, { cause: err });
+        throw err;
+      }
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            master_key_id: result.masterKeyId,
+            rewrapped: result.rewrapped,
+            unchanged: result.unchanged,
+          }),
+        );
+      } else {
+        io.out(
+          `rewrapped ${result.rewrapped.length} key(s) under master key ${result.masterKeyId}; ${result.unchanged.length} already were`,
+        );
+      }
       return EXIT_OK;
     });
   },

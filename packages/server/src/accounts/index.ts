@@ -7,7 +7,7 @@ export {
   setPassword,
 } from './accounts.js';
 export { type BootstrapAdminOptions, ensureBootstrapAdmin } from './bootstrap-admin.js';
-export { COMMON_PASSWORDS, isCommonPassword } from './common-passwords.js';
+export { breachedPasswords, isBreachedPassword } from './breached-passwords.js';
 export { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './email.js';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.js';
 export {

@@ -28,6 +28,9 @@ export interface Config {
   readonly masterKey: string | undefined;
   /** Development key file (TESSERA_MASTER_KEY_FILE); default: .tessera/master.key beside the database. */
   readonly masterKeyFile: string | undefined;
+  /** Master keys that may still open sealed keys during a switch, never seal (keys/master-keyring.ts). */
+  readonly masterKeyPrevious: string | undefined;
+  readonly masterKeyPreviousFile: string | undefined;
   readonly hsSecret: string | undefined;
   readonly limits: {
     readonly loginIp: RateLimitSpec;

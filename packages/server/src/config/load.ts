@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Alg } from '@tessera/core';
 import type { ZodError } from 'zod';
 import { parseMasterKey } from '../keys/master-key.js';
+import { loadPreviousMasterKeys } from '../keys/master-keyring.js';
 import { loadAccountsConfig } from './accounts-config.js';
 import { type Config, ConfigError } from './config.js';
 import { envSchema } from './schema.js';
@@ -20,6 +21,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const admin = adminFrom(e.TESSERA_BOOTSTRAP_ADMIN_EMAIL, e.TESSERA_BOOTSTRAP_ADMIN_PASSWORD);
   checkSecrets(production, e.TESSERA_ALG, e.TESSERA_MASTER_KEY, e.TESSERA_HS_SECRET);
+  checkPreviousMasterKeys(e.TESSERA_MASTER_KEY_PREVIOUS);
   if (e.TESSERA_REFRESH_TTL > e.TESSERA_SESSION_MAX_AGE) {
     throw new ConfigError('TESSERA_REFRESH_TTL', 'must not be longer than TESSERA_SESSION_MAX_AGE');
   }
@@ -41,6 +43,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: e.TESSERA_REDIS_URL,
     masterKey: e.TESSERA_MASTER_KEY,
     masterKeyFile: e.TESSERA_MASTER_KEY_FILE,
+    masterKeyPrevious: e.TESSERA_MASTER_KEY_PREVIOUS,
+    masterKeyPreviousFile: e.TESSERA_MASTER_KEY_PREVIOUS_FILE,
     hsSecret: e.TESSERA_HS_SECRET,
     limits: Object.freeze({
       loginIp: e.TESSERA_LOGIN_LIMIT_IP,
@@ -91,6 +95,16 @@ function checkSecrets(production: boolean, alg: string, masterKey?: string, hsSe
     }
     const hsProblem = secretProblem(hsSecret);
     if (hsProblem) throw new ConfigError('TESSERA_HS_SECRET', `is too weak: ${hsProblem}; ${generate}`);
+  }
+}
+
+/** A malformed previous master key is a configuration error at start, not a surprise at unseal. */
+function checkPreviousMasterKeys(value: string | undefined): void {
+  try {
+    loadPreviousMasterKeys({ value });
+  } catch (err) {
+    const reason = (err as Error).message.replace(/^TESSERA_MASTER_KEY_PREVIOUS\s*/, '');
+    throw new ConfigError('TESSERA_MASTER_KEY_PREVIOUS', reason);
   }
 }
 

@@ -139,6 +139,8 @@ export const envSchema = z.object({
   TESSERA_REDIS_URL: nonEmpty.optional(),
   TESSERA_MASTER_KEY: nonEmpty.optional(),
   TESSERA_MASTER_KEY_FILE: nonEmpty.optional(),
+  TESSERA_MASTER_KEY_PREVIOUS: nonEmpty.optional(),
+  TESSERA_MASTER_KEY_PREVIOUS_FILE: nonEmpty.optional(),
   TESSERA_HS_SECRET: nonEmpty.optional(),
   TESSERA_LOGIN_LIMIT_IP: rateLimit.default(parseRateLimit('100/15m')),
   TESSERA_LOGIN_LIMIT_ACCOUNT: rateLimit.default(parseRateLimit('5/15m')),

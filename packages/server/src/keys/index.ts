@@ -10,7 +10,13 @@ export {
   masterKeyId,
   parseMasterKey,
 } from './master-key.js';
+export {
+  loadPreviousMasterKeys,
+  masterKeysThatOpen,
+  withPreviousMasterKeys,
+} from './master-keyring.js';
+export { RewrapError, type RewrapResult, rewrapKeys } from './rewrap.js';
 export { DEFAULT_ROTATE_EVERY, type RotationPolicy, rotationPolicy } from './rotation-policy.js';
-export { SealError, seal, unseal } from './sealing.js';
+export { isSealedUnder, SealError, seal, unseal } from './sealing.js';
 export { describeKey, newStoredKey } from './stored-keys.js';
 export { CLOCK_TOLERANCE_SEC, type KeyServiceHooks } from './verifiers.js';

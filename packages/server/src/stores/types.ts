@@ -155,6 +155,11 @@ export interface KeyStore {
   transition(kid: string, from: KeyStateName, to: KeyStateName, at: number): Promise<boolean>;
   delete(kid: string): Promise<void>;
   /**
+   * Compare-and-set of the sealed private key (master-key rewrap): replaces it only if it is still
+   * `expected`. Returns whether it did.
+   */
+  replaceSealed(kid: string, expected: string, next: string): Promise<boolean>;
+  /**
    * Runs `fn` while holding the cluster-wide rotation lock (SQLite: a write transaction;
    * PostgreSQL: an advisory lock). Returns undefined if another holder has it and `wait` is false.
    */

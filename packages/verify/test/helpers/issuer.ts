@@ -23,6 +23,8 @@ export interface TestIssuer {
   counts: { jwks: number; discovery: number; feed: number; stream: number; feedAuthFailures: number };
   /** Cache-Control of the JWKS response (undefined: no header). */
   jwksCacheControl: string | undefined;
+  /** The jwks_uri the discovery document names (default: this server's own JWKS). */
+  discoveryJwksUri: string | undefined;
   /** 'up', 'error' (HTTP 500), 'hang' (never answers), 'reset' (destroys the socket). */
   jwksMode: 'up' | 'error' | 'hang' | 'reset';
   feedMode: 'up' | 'error';
@@ -58,6 +60,7 @@ export async function startIssuer(opts: { audience?: string; kid?: string } = {}
     },
     counts: { jwks: 0, discovery: 0, feed: 0, stream: 0, feedAuthFailures: 0 },
     jwksCacheControl: 'public, max-age=300',
+    discoveryJwksUri: undefined,
     jwksMode: 'up',
     feedMode: 'up',
     streamMode: 'up',
@@ -109,7 +112,8 @@ export async function startIssuer(opts: { audience?: string; kid?: string } = {}
     const url = new URL(req.url ?? '/', issuer.url);
     if (url.pathname === '/.well-known/openid-configuration') {
       issuer.counts.discovery++;
-      return json(res, 200, { issuer: issuer.url, jwks_uri: `${issuer.url}/.well-known/jwks.json` });
+      const jwksUri = issuer.discoveryJwksUri ?? `${issuer.url}/.well-known/jwks.json`;
+      return json(res, 200, { issuer: issuer.url, jwks_uri: jwksUri });
     }
     if (url.pathname === '/.well-known/jwks.json') {
       issuer.counts.jwks++;

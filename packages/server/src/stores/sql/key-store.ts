@@ -58,6 +58,16 @@ export function createSqlKeyStore(db: Kysely<Database>, flavor: SqlFlavor): KeyS
       await db.deleteFrom('signing_keys').where('kid', '=', kid).execute();
     },
 
+    async replaceSealed(kid, expected, next) {
+      const result = await db
+        .updateTable('signing_keys')
+        .set({ private_key_enc: next })
+        .where('kid', '=', kid)
+        .where('private_key_enc', '=', expected)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async withRotationLock(fn, opts) {
       return flavor.withLock(db, 'key-rotation', fn, opts?.wait ?? true);
     },
