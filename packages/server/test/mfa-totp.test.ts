@@ -41,7 +41,7 @@ describe('TOTP and the two-step login', () => {
       const row = db.prepare('select secret_enc from mfa_factors where id = ?').get(enrol.body.id) as {
         secret_enc: string;
       };
-      assert.match(row.secret_enc, /^tsk1\./);
+      assert.match(row.secret_enc, /^tsk2\./);
       assert.ok(!row.secret_enc.includes(secret), 'the secret is not stored in plain');
     } finally {
       db.close();
