@@ -122,4 +122,29 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ PORT: 1 }));
     assert.equal(configError({ TESSERA_CONFIG_FILE: file }).variable, 'TESSERA_CONFIG_FILE');
   });
+
+  test('a config file that fails to parse is not quoted in the error (it holds secrets)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+    const file = join(dir, 'tessera.json');
+    const secret = 'Zq8sn3VjK0pW7rXc2mTb9yLd4hGf6aEu';
+    // Each file breaks differently, so V8's messages differ: some would quote the text around the error.
+    const broken = [
+      `{\n  "TESSERA_HS_SECRET": "${secret}" oops\n}`,
+      `${secret}`,
+      `{"TESSERA_HS_SECRET": ${secret}}`,
+      `{\n"TESSERA_MASTER_KEY": "${secret}",\n}`,
+      `{"TESSERA_HS_SECRET": "${secret}`,
+    ];
+    for (const text of broken) {
+      writeFileSync(file, text);
+      const err = configError({ TESSERA_CONFIG_FILE: file });
+      assert.equal(err.variable, 'TESSERA_CONFIG_FILE');
+      assert.match(err.message, /is not valid JSON/);
+      for (const piece of [secret, secret.slice(0, 8), secret.slice(-8)]) {
+        assert.ok(!err.message.includes(piece), `message quotes the file: ${err.message}`);
+      }
+    }
+    writeFileSync(file, `{\n  "TESSERA_HS_SECRET": "${secret}" oops\n}`);
+    assert.match(configError({ TESSERA_CONFIG_FILE: file }).message, /line 2, column \d+/);
+  });
 });
