@@ -6,7 +6,7 @@
 // Counters kept in the insurance limiter during an outage are not copied back to Redis: when Redis
 // returns, a key may get up to one window's worth of extra attempts. The limits stay bounded.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -14,6 +14,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { loadPg } from '../drivers/optional-driver.js';
 import { closeRedis, openRedis } from '../fanout/redis-connection.js';
 import type { FanoutLogger } from '../fanout/types.js';
 import { parseDatabaseUrl } from '../stores/database-url.js';
@@ -74,7 +75,7 @@ export async function createSharedLimiters(opts: {
   // rate-limiter-flexible calls `client.query({text, values})`; this wrapper maps outages to 503.
   let pgClient: { query(q: pg.QueryConfig): Promise<pg.QueryResult> } | undefined;
   if (target.kind === 'postgres') {
-    pool = new pg.Pool({
+    pool = new (loadPg().Pool)({
       connectionString: target.url,
       max: opts.poolSize ?? 4,
       connectionTimeoutMillis: 5_000,

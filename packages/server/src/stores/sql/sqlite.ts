@@ -3,8 +3,9 @@
 // (the CLI) read while the server writes.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { loadBetterSqlite3 } from '../../drivers/optional-driver.js';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
 import type { Database } from './schema.js';
@@ -14,7 +15,7 @@ export const MEMORY = ':memory:';
 
 function openDatabase(path: string): BetterSqlite3.Database {
   if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new BetterSqlite3(path === MEMORY ? MEMORY : resolve(path));
+  const database = new (loadBetterSqlite3())(path === MEMORY ? MEMORY : resolve(path));
   if (path !== MEMORY) database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   // Another process holding the write lock makes us wait up to 5 s instead of failing at once.

@@ -1,0 +1,9 @@
+// @tessera/verify/fastify: the Fastify 5 plugin and hooks plus the framework-neutral API.
+export {
+  fastifyForwardAuth,
+  fastifyRequireRoles,
+  fastifyRequireScopes,
+  type TesseraFastifyOptions,
+  tesseraFastify,
+} from './adapters/fastify.js';
+export * from './index.js';
