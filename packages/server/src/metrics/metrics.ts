@@ -25,7 +25,7 @@ export interface CreateMetricsOptions {
 
 export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry }); // standard names: stock Node.js dashboards work
   const registers = [registry];
 
   const tokensIssued = new Counter({

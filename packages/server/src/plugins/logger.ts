@@ -42,6 +42,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       base: { service: 'tessera' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"warn" rather than 40: readable, and what log shippers match on.
+      formatters: { level: (label) => ({ level: label }) },
     },
     opts.destination,
   );
