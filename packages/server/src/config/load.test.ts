@@ -147,4 +147,46 @@ describe('loadConfig', () => {
     writeFileSync(file, `{\n  "TESSERA_HS_SECRET": "${secret}" oops\n}`);
     assert.match(configError({ TESSERA_CONFIG_FILE: file }).message, /line 2, column \d+/);
   });
+
+  test('secrets from TESSERA_X_FILE in production (Docker and Kubernetes secrets)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-secrets-'));
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const hs = STRONG.split('').reverse().join('');
+    const env = {
+      NODE_ENV: 'production',
+      TESSERA_ALG: 'HS256',
+      TESSERA_MASTER_KEY_FILE: write('master_key', `${STRONG}\n`),
+      TESSERA_HS_SECRET_FILE: write('hs_secret', hs),
+      TESSERA_DATABASE_URL_FILE: write('database_url', 'postgres://tessera:pw@db:5432/tessera\n'),
+      TESSERA_METRICS_TOKEN_FILE: write('metrics_token', 'metrics-token-from-a-file'),
+    };
+    const c = loadConfig(env);
+    assert.equal(c.production, true);
+    assert.equal(c.masterKey, STRONG, 'trailing newline removed');
+    assert.equal(c.hsSecret, hs);
+    assert.equal(c.databaseUrl, 'postgres://tessera:pw@db:5432/tessera');
+    assert.equal(c.metricsToken, 'metrics-token-from-a-file');
+
+    // Both forms at once is ambiguous; a missing or empty file names the variable, never contents.
+    const both = configError({ ...env, TESSERA_HS_SECRET: hs });
+    assert.equal(both.variable, 'TESSERA_HS_SECRET_FILE');
+    const missing = configError({ ...env, TESSERA_MASTER_KEY_FILE: join(dir, 'absent') });
+    assert.equal(missing.variable, 'TESSERA_MASTER_KEY_FILE');
+    assert.match(missing.message, /ENOENT/);
+    const empty = configError({ ...env, TESSERA_HS_SECRET_FILE: write('blank', '\n') });
+    assert.equal(empty.variable, 'TESSERA_HS_SECRET_FILE');
+    const weak = configError({ ...env, TESSERA_HS_SECRET_FILE: write('weak', 'your-256-bit-secret') });
+    assert.equal(weak.variable, 'TESSERA_HS_SECRET');
+    assert.ok(!weak.message.includes('your-256-bit-secret'));
+  });
+
+  test('development: a TESSERA_MASTER_KEY_FILE that does not exist yet is left for the server to create', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-secrets-'));
+    const c = loadConfig({ TESSERA_MASTER_KEY_FILE: join(dir, 'master.key') });
+    assert.equal(c.masterKey, undefined);
+    assert.equal(c.masterKeyFile, join(dir, 'master.key'));
+  });
 });

@@ -5,13 +5,14 @@ import type { ZodError } from 'zod';
 import { parseMasterKey } from '../keys/master-key.js';
 import { type Config, ConfigError } from './config.js';
 import { envSchema } from './schema.js';
+import { readSecretFiles } from './secret-files.js';
 import { secretProblem } from './secret-policy.js';
 
 export type Env = Record<string, string | undefined>;
 
 /** Validates the environment and returns a frozen Config; throws ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const merged = { ...readConfigFile(env.TESSERA_CONFIG_FILE), ...pickDefined(env) };
+  const merged = readSecretFiles({ ...readConfigFile(env.TESSERA_CONFIG_FILE), ...pickDefined(env) });
   const parsed = envSchema.safeParse(merged);
   if (!parsed.success) throw toConfigError(parsed.error);
   const e = parsed.data;
