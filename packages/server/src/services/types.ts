@@ -96,7 +96,7 @@ export interface LimitResult {
   resetSeconds: number;
 }
 
-/** Rate limits of DESIGN.md section 5/6 (plugins/rate-limit.ts). */
+/** Rate limits of docs/contracts.md, "HTTP API (server)" (plugins/rate-limit.ts). */
 export interface RateLimits {
   /** Counts a login attempt from this IP. */
   loginIp(ip: string): Promise<LimitResult>;
