@@ -309,6 +309,8 @@ describe('installed outside the repository', () => {
         tgz('@tessera/core'),
         tgz('@tessera/verify'),
         tgz('@tessera/cli'),
+        tgz('@tessera/client'),
+        tgz('@tessera/console'),
         'express@5',
         '@types/express@5',
         `typescript@${repoVersion('typescript')}`,
@@ -381,6 +383,11 @@ describe('installed outside the repository', () => {
     } finally {
       stop(started.child);
     }
+  });
+
+  test('@tessera/client and @tessera/console install and import on their own', async () => {
+    const { client } = await jobs.service;
+    assert.equal(client.stdout.trim(), 'function');
   });
 
   test('a .cjs file require()s @tessera/core and @tessera/verify/express', async () => {
@@ -482,14 +489,19 @@ async function serviceSteps(dir) {
     ]);
     return { signed, explain };
   };
-  const [newest, cjs, { signed, explain }, serve] = await Promise.all([
+  const [newest, cjs, { signed, explain }, serve, client] = await Promise.all([
     tryRun(dir, 'npx', ['--no', '--', 'tsc', '-p', '.']),
     sh(dir, 'node', ['check.cjs']),
     tokenSteps(),
     tessera(dir, ['serve']),
+    sh(dir, 'node', [
+      '--input-type=module',
+      '-e',
+      "const c = await import('@tessera/client'); await import('@tessera/console'); console.log(typeof c.createTesseraClient)",
+    ]),
   ]);
 
   await sh(dir, 'npm', ['install', ...NPM_FLAGS, `@types/node@${OLDEST_TYPES_NODE}`]);
   const oldest = await tryRun(dir, 'npx', ['--no', '--', 'tsc', '-p', '.', '--noEmit']);
-  return { newest, cjs, signed, explain, serve, oldest };
+  return { newest, cjs, signed, explain, serve, client, oldest };
 }
