@@ -16,7 +16,7 @@ import { onePositional, parseOptions } from '../lib/args.js';
 
 export const configCheck: Command = {
   name: 'config check',
-  summary: 'validate the configuration as serve would and list what is unsafe for production',
+  summary: 'validate the configuration as serve would; list what is unsafe for production',
   usage: `Usage: tessera config check [--production] [--port N] [--host ADDRESS] [--json]
 
 Reads TESSERA_* variables (and TESSERA_CONFIG_FILE, and TESSERA_X_FILE secrets) exactly as
