@@ -5,11 +5,13 @@
 //   - project "server": @tessera/cli + server; `npx tessera serve` on a temporary SQLite file and a
 //     random port, then register, login, refresh (cookie) and /v1/me over HTTP; pg and ioredis are
 //     not installed, so configurations that need them fail naming the package;
-//   - project "service": @tessera/verify + express only (no Fastify, Hono, server or driver): a
+//   - project "service": @tessera/verify, cli, client, console + express only (no Fastify, Hono,
+//     server or driver): a
 //     TypeScript Express service importing only @tessera/verify/express compiles with `tsc --strict`
 //     (no skipLibCheck) against the oldest and the newest @types/node, and runs against the server
 //     above; a .cjs file require()s @tessera/core and @tessera/verify/express; `npx tessera token
-//     explain` works, and `npx tessera serve` says to install @tessera/server.
+//     explain` works, and `tessera serve` says to install @tessera/server.
+// The slow steps start together in before() and the tests await them (one pack, two installs).
 // Registry dependencies come from the npm cache when they are there (--prefer-offline).
 // One shortcut: npm's install scripts are skipped and better-sqlite3's native module is copied from
 // the repository's own build of the same version (compiling SQLite takes minutes and is not ours).
@@ -284,7 +286,11 @@ const settled = (promise) => {
   return promise;
 };
 
-const tessera = (cwd, args, extraEnv) => tryRun(cwd, 'npx', ['--no', '--', 'tessera', ...args], extraEnv);
+// `npx tessera` where the brief is about npx (serve, token explain); the bin directly elsewhere
+// (the same file npx runs, without starting npm each time).
+const npxTessera = (cwd, args, extraEnv) => tryRun(cwd, 'npx', ['--no', '--', 'tessera', ...args], extraEnv);
+const tessera = (cwd, args, extraEnv) =>
+  tryRun(cwd, process.execPath, [join(cwd, 'node_modules/.bin/tessera'), ...args], extraEnv);
 
 describe('installed outside the repository', () => {
   let serverProject;
@@ -333,6 +339,7 @@ describe('installed outside the repository', () => {
       ]),
     );
     jobs.service = settled(serviceSteps(serviceProject));
+    jobs.oldest = settled(jobs.service.then(() => compileWithOldestTypes(serviceProject)));
   });
 
   test('the server project has no pg or ioredis; the service project has no server, framework or driver', () => {
@@ -406,7 +413,7 @@ describe('installed outside the repository', () => {
   });
 
   test(`the published types also compile against the oldest @types/node (${OLDEST_TYPES_NODE})`, async () => {
-    const { oldest } = await jobs.service;
+    const oldest = await jobs.oldest;
     assert.equal(oldest.stdout + oldest.stderr, '');
     const installed = JSON.parse(
       readFileSync(join(serviceProject, 'node_modules/@types/node/package.json'), 'utf8'),
@@ -476,7 +483,7 @@ async function serviceSteps(dir) {
       '--aud',
       'other-api',
     ]);
-    const explain = await tessera(dir, [
+    const explain = await npxTessera(dir, [
       'token',
       'explain',
       signed.stdout.trim(),
@@ -490,7 +497,7 @@ async function serviceSteps(dir) {
     return { signed, explain };
   };
   const [newest, cjs, { signed, explain }, serve, client] = await Promise.all([
-    tryRun(dir, 'npx', ['--no', '--', 'tsc', '-p', '.']),
+    tryRun(dir, process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.']),
     sh(dir, 'node', ['check.cjs']),
     tokenSteps(),
     tessera(dir, ['serve']),
@@ -501,7 +508,11 @@ async function serviceSteps(dir) {
     ]),
   ]);
 
+  return { newest, cjs, signed, explain, serve, client };
+}
+
+/** Then the same service against the oldest @types/node (after the first compile emitted out/). */
+async function compileWithOldestTypes(dir) {
   await sh(dir, 'npm', ['install', ...NPM_FLAGS, `@types/node@${OLDEST_TYPES_NODE}`]);
-  const oldest = await tryRun(dir, 'npx', ['--no', '--', 'tsc', '-p', '.', '--noEmit']);
-  return { newest, cjs, signed, explain, serve, client, oldest };
+  return tryRun(dir, process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']);
 }
