@@ -18,6 +18,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Prometheus metrics (metrics/): the registry served at /metrics plus the event counters routes bump. */
 export interface MetricsService {
   readonly registry: Registry;
+  /** Series that reveal account existence; served only with the metrics token or to loopback. */
+  readonly detailRegistry: Registry;
   /**
    * Counts an auth event, e.g. `tokenIssued('login')`, `loginFailed('invalid_credentials')`.
    * Names and labels are the operations engineer's; routes only call these.

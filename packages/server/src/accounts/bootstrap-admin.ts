@@ -1,7 +1,9 @@
 // Creates the first admin at start-up from TESSERA_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD when no user
-// has the admin role yet. Idempotent: with an admin present it does nothing.
+// has the admin role yet. Idempotent: with an admin present it does nothing. An existing account
+// with that email is refused (ConfigError, exit 2), never promoted.
 import type { Logger } from 'pino';
 import type { Clock } from '../app-context.js';
+import { ConfigError } from '../config/config.js';
 import { ApiError } from '../errors.js';
 import type { AuditLog } from '../services/types.js';
 import type { UserStore } from '../stores/types.js';
@@ -23,18 +25,14 @@ export async function ensureBootstrapAdmin(opts: BootstrapAdminOptions): Promise
   const email = normalizeEmail(opts.admin.email);
   const existing = await opts.users.findByEmail(email);
   if (existing) {
-    // The address exists without the admin role: promote it rather than fail the start-up.
-    await opts.users.update(existing.id, {
-      roles: [...new Set([...existing.roles, 'admin'])],
-      updatedAt: opts.clock.now(),
-    });
-    await opts.audit.record('user_changed', {
-      sub: existing.id,
-      actor: 'bootstrap',
-      details: { roles_added: ['admin'] },
-    });
-    opts.logger.warn({ userId: existing.id }, 'bootstrap admin: existing user promoted to admin');
-    return existing.id;
+    // Never promote an account the operator did not create here: anyone may have registered this
+    // address before the variable was set, with a password of their choosing.
+    throw new ConfigError(
+      'TESSERA_BOOTSTRAP_ADMIN_EMAIL',
+      'an account with this email already exists and is not an admin; Tessera does not promote an ' +
+        'account it did not create. If the account is yours, grant the role with ' +
+        '`tessera users set-roles EMAIL admin` and unset this variable; otherwise name a new address.',
+    );
   }
   try {
     const user = await createAccount(opts.users, opts.clock, {

@@ -32,7 +32,13 @@ describe('metrics', () => {
     assert.match(text, /tessera_tokens_issued_total\{kind="refresh"\} 0/);
     assert.match(text, /tessera_tokens_issued_total\{kind="client_credentials"\} 1/);
     assert.match(text, /tessera_logins_total\{outcome="success"\} 1/);
-    assert.match(text, /tessera_logins_total\{outcome="invalid_credentials"\} 1/);
+    assert.match(text, /tessera_logins_total\{outcome="failed"\} 1/);
+    // The reason a login failed tells whether the account exists: never in the public registry.
+    assert.doesNotMatch(text, /invalid_credentials/);
+    assert.match(
+      await m.detailRegistry.metrics(),
+      /tessera_login_failures_total\{reason="invalid_credentials"\} 1/,
+    );
     assert.match(text, /tessera_refresh_reuse_detected_total 1/);
     assert.match(text, /tessera_rate_limited_total\{limit="login_account"\} 1/);
     assert.match(text, /tessera_token_verify_failures_total\{code="ERR_JWT_EXPIRED"\} 2/);

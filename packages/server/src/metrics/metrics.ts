@@ -3,7 +3,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
+  /** Safe for anyone allowed to scrape: nothing here tells whether an account exists. */
   readonly registry: Registry;
+  /**
+   * Series that reveal account existence (why a login failed: unknown user, wrong password,
+   * disabled). Served only with the metrics token or to loopback (routes/metrics.ts).
+   */
+  readonly detailRegistry: Registry;
   tokenIssued(kind: 'login' | 'refresh' | 'client_credentials'): void;
   loginFailed(reason: string): void;
   refreshReuseDetected(): void;
@@ -25,7 +31,9 @@ export interface CreateMetricsOptions {
 
 export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry }); // standard names: stock Node.js dashboards work
+  const detailRegistry = new Registry();
+  // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...): stock dashboards work.
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const tokensIssued = new Counter({
@@ -42,9 +50,16 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   });
   const logins = new Counter({
     name: 'tessera_logins_total',
-    help: 'Login attempts by outcome (success, or the failure reason)',
+    help: 'Login attempts by outcome: success or failed (no reason: reasons reveal which accounts exist)',
     labelNames: ['outcome'] as const,
     registers,
+  });
+  // `unknown_user` against `wrong_password` tells an observer which emails have accounts.
+  const loginFailures = new Counter({
+    name: 'tessera_login_failures_total',
+    help: 'Failed logins by reason (reveals account existence: token or loopback only)',
+    labelNames: ['reason'] as const,
+    registers: [detailRegistry],
   });
   const reuse = new Counter({
     name: 'tessera_refresh_reuse_detected_total',
@@ -83,15 +98,20 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   // Pre-create the common series so dashboards see zeros instead of gaps.
   for (const kind of ['login', 'refresh', 'client_credentials']) tokensIssued.labels(kind).inc(0);
   logins.labels('success').inc(0);
+  logins.labels('failed').inc(0);
   reuse.inc(0);
 
   return {
     registry,
+    detailRegistry,
     tokenIssued(kind) {
       tokensIssued.labels(kind).inc();
       if (kind === 'login') logins.labels('success').inc();
     },
-    loginFailed: (reason) => logins.labels(reason).inc(),
+    loginFailed(reason) {
+      logins.labels('failed').inc();
+      loginFailures.labels(reason).inc();
+    },
     refreshReuseDetected: () => reuse.inc(),
     rateLimited: (limit) => limited.labels(limit).inc(),
     verifyFailed: (code) => verifyFailures.labels(code).inc(),
