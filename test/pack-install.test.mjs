@@ -10,7 +10,8 @@
 //     TypeScript Express service importing only @tessera/verify/express compiles with `tsc --strict`
 //     (no skipLibCheck) against the oldest and the newest @types/node, and runs against the server
 //     above; a .cjs file require()s @tessera/core and @tessera/verify/express; `npx tessera token
-//     explain` works, and `tessera serve` says to install @tessera/server.
+//     explain` works, and `tessera serve` says to install @tessera/server. The root and /node
+//     entries are compiled alongside, also without any framework installed.
 // The slow steps start together in before() and the tests await them (one pack, two installs).
 // Registry dependencies come from the npm cache when they are there (--prefer-offline).
 // One shortcut: npm's install scripts are skipped and better-sqlite3's native module is copied from
@@ -267,6 +268,15 @@ const listener = app.listen(0, '127.0.0.1', () => {
 });
 `;
 
+// Compiled alongside: the framework-neutral entries reach no framework's types either.
+const NEUTRAL = `import { createRemoteVerifier } from '@tessera/verify';
+import { createNodeAuth, type NodeAuth } from '@tessera/verify/node';
+
+export function protect(issuer: string): NodeAuth {
+  return createNodeAuth(createRemoteVerifier({ issuer, audience: 'tessera' }));
+}
+`;
+
 const CHECK_CJS = `const core = require('@tessera/core');
 const verify = require('@tessera/verify/express');
 const key = core.generateKey('HS256', { kid: 'k1' });
@@ -466,7 +476,11 @@ async function serviceSteps(dir) {
     moduleResolution: 'nodenext',
     outDir: 'out',
   };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['service.ts'] }));
+  writeFileSync(join(dir, 'neutral.ts'), NEUTRAL);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions, files: ['service.ts', 'neutral.ts'] }),
+  );
   writeFileSync(join(dir, 'check.cjs'), CHECK_CJS);
   const secret = join(dir, 'hs.secret');
   writeFileSync(secret, 'a-test-secret-that-is-long-enough-for-hs256!!');
