@@ -2,8 +2,10 @@
 // Built once at start-up by `startServer` (or by a test) and passed to `buildApp(ctx)`.
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 import type { Config } from './config/config.js';
 import type { RefreshService } from './refresh/refresh-service.js';
+import type { AuthFlows } from './services/auth-flows.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { Stores } from './stores/types.js';
@@ -40,6 +42,10 @@ export interface AppServices {
   readonly sessions: SessionService;
   /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
   readonly refresh: RefreshService;
+  /** Register, login, logout, logout-all, password change (the /v1/auth flows). */
+  readonly auth: AuthFlows;
+  /** Verification, reset, email change, export, erasure (accounts/lifecycle/). */
+  readonly lifecycle: AccountLifecycle;
 }
 
 export interface AppContext {

@@ -18,6 +18,13 @@ export const AUDIT_EVENTS = [
   'password_changed',
   'rate_limited',
   'client_token_issued',
+  'email_verified',
+  'password_reset_requested',
+  'password_reset',
+  'email_change_requested',
+  'email_changed',
+  'user_erased',
+  'users_imported',
 ] as const satisfies readonly AuditEvent[];
 
 // Compile-time check that the list above names every AuditEvent (and nothing else).

@@ -1,5 +1,6 @@
 // The validated, frozen configuration every part of the server reads. Durations are seconds.
 import type { Alg } from '@tessera/core';
+import type { AccountsConfig } from './accounts-config.js';
 import type { RateLimitSpec } from './rate-limit-spec.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -44,6 +45,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Request body limit in bytes (413 above it). */
   readonly bodyLimit: number;
+  /** Account lifecycle and mail (config/accounts-config.ts). */
+  readonly accounts: AccountsConfig;
 }
 
 /** A configuration problem at start-up; `variable` is the TESSERA_* name to fix. Exit code 2. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Alg } from '@tessera/core';
 import type { ZodError } from 'zod';
 import { parseMasterKey } from '../keys/master-key.js';
+import { loadAccountsConfig } from './accounts-config.js';
 import { type Config, ConfigError } from './config.js';
 import { envSchema } from './schema.js';
 import { readSecretFiles } from './secret-files.js';
@@ -24,11 +25,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('TESSERA_REFRESH_TTL', 'must not be longer than TESSERA_SESSION_MAX_AGE');
   }
 
+  const issuer = e.TESSERA_ISSUER ?? `http://localhost:${e.TESSERA_PORT}`;
   const config: Config = {
     production,
     host: e.TESSERA_HOST,
     port: e.TESSERA_PORT,
-    issuer: e.TESSERA_ISSUER ?? `http://localhost:${e.TESSERA_PORT}`,
+    issuer,
     audience: e.TESSERA_AUDIENCE,
     alg: e.TESSERA_ALG as Alg,
     accessTtl: e.TESSERA_ACCESS_TTL,
@@ -54,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: e.TESSERA_METRICS_TOKEN,
     logLevel: e.TESSERA_LOG_LEVEL,
     bodyLimit: e.TESSERA_BODY_LIMIT,
+    accounts: loadAccountsConfig(merged, { production, issuer }),
   };
   return Object.freeze(config);
 }

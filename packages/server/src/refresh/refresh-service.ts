@@ -4,7 +4,7 @@
 // whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -34,7 +34,7 @@ export interface IssuedTokens {
 
 export interface RefreshService {
   startSession(user: UserRecord, client: ClientInfo): Promise<IssuedTokens>;
-  /** Throws ApiError('invalid_grant') for unknown, expired, revoked or reused tokens. */
+  /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
   rotate(refreshToken: string, client: ClientInfo): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
@@ -56,8 +56,8 @@ export interface RefreshServiceOptions {
   reuseInterval: number;
 }
 
-const invalidGrant = (description?: string): ApiError =>
-  new ApiError('invalid_grant', description === undefined ? {} : { description });
+const invalidGrant = (message?: string): DomainError =>
+  new DomainError(message === undefined ? { code: 'invalid_grant' } : { code: 'invalid_grant', message });
 
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
@@ -73,17 +73,6 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       user,
       session,
     };
-  }
-
-  /** Loads what a refresh needs and checks it is still alive; any failure is the same invalid_grant. */
-  async function liveFamily(sessionId: string, userId: string, now: number) {
-    const session = await stores.sessions.get(sessionId);
-    if (!session || session.revokedAt !== null) throw invalidGrant();
-    if (session.expiresAt <= now)
-      throw invalidGrant('The session has reached its maximum age; sign in again.');
-    const user = await stores.users.findById(userId);
-    if (!user || user.disabled) throw invalidGrant();
-    return { session, user };
   }
 
   async function onReuse(session: SessionRecord, client: ClientInfo, spentAt: number): Promise<never> {
@@ -127,40 +116,39 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     async rotate(presented, client) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
-      const hash = hashRefreshToken(presented);
-      const record = await stores.refreshTokens.get(hash);
-      if (!record) throw invalidGrant();
-      const { session, user } = await liveFamily(record.sessionId, record.userId, now);
-      if (record.spentAt === null && record.expiresAt <= now) throw invalidGrant();
-
       const successor = deriveSuccessor(opts.successorKey, presented);
       const successorHash = hashRefreshToken(successor);
-      const successorExpiresAt = Math.min(now + opts.refreshTtl * 1000, session.expiresAt);
-      const result = await stores.refreshTokens.consume(hash, now, {
-        hash: successorHash,
-        sessionId: session.id,
-        userId: user.id,
-        createdAt: now,
-        expiresAt: successorExpiresAt,
+      // One transaction in the store: read token + session + user, and if all are live, spend the
+      // token, insert the successor, touch the session and audit refresh_succeeded.
+      const result = await stores.refreshTokens.rotate({
+        hash: hashRefreshToken(presented),
+        now,
+        successorHash,
+        successorExpiresAt: now + opts.refreshTtl * 1000,
+        ip: client.ip,
       });
-
       if (result.status === 'unknown') throw invalidGrant();
-      if (result.status === 'spent') {
-        const spentAt = result.token.spentAt ?? 0;
-        const inGrace =
-          now - spentAt <= opts.reuseInterval * 1000 && result.token.successorHash === successorHash;
-        if (!inGrace) return onReuse(session, client, spentAt);
-        // Same successor as the first caller got: two tabs racing or a retried request.
-        const existing = await stores.refreshTokens.get(successorHash);
-        if (!existing) throw invalidGrant();
+      const { token, session, user } = result;
+      if (result.status === 'rotated') {
         opts.metrics?.tokenIssued('refresh');
-        return issue(user, session, successor, existing.expiresAt);
+        return issue(user, session, successor, result.successorExpiresAt ?? now);
       }
 
-      await stores.sessions.touch(session.id, now, client.ip);
-      await audit.record('refresh_succeeded', { sub: user.id, sessionId: session.id, ip: client.ip });
+      // Not rotated: say why, in the order the rules are written.
+      if (session.revokedAt !== null) throw invalidGrant();
+      if (session.expiresAt <= now)
+        throw invalidGrant('The session has reached its maximum age; sign in again.');
+      if (user.disabled) throw invalidGrant();
+      if (token.spentAt === null) throw invalidGrant(); // expired
+      const inGrace =
+        now - token.spentAt <= opts.reuseInterval * 1000 && token.successorHash === successorHash;
+      if (!inGrace || result.successorExpiresAt === null) {
+        if (inGrace) throw invalidGrant(); // the successor is gone (family revoked meanwhile)
+        return onReuse(session, client, token.spentAt);
+      }
+      // Same successor as the first caller got: two tabs racing or a retried request.
       opts.metrics?.tokenIssued('refresh');
-      return issue(user, session, successor, successorExpiresAt);
+      return issue(user, session, successor, result.successorExpiresAt);
     },
 
     async sessionOf(presented) {

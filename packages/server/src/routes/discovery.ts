@@ -2,7 +2,10 @@
 // support. Tessera issues access tokens, not OpenID ID tokens; the document uses the OpenID
 // discovery names because that is where verifiers and gateways look (RFC 8414 fields).
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+
+const Discovery = z.looseObject({ issuer: z.string(), jwks_uri: z.string(), token_endpoint: z.string() });
 
 export async function discoveryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const issuer = ctx.config.issuer;
@@ -25,7 +28,8 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: AppContext): Pr
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'sid', 'roles', 'scope', 'client_id'],
   });
 
-  app.get('/.well-known/openid-configuration', async (_request, reply) => {
+  const schema = { summary: 'Discovery document (RFC 8414 fields)', response: { 200: Discovery } };
+  app.get('/.well-known/openid-configuration', { schema }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=3600');
     reply.header('access-control-allow-origin', '*');
     return reply.type('application/json').send(document);

@@ -3,11 +3,33 @@
 // refresh service (the same rotation, grace interval and reuse detection as /v1/auth/refresh).
 // Form-encoded or JSON bodies; errors use the RFC 6749 section 5.2 names.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { rateLimitedError } from '../errors.js';
 import { authenticateClient } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
-import { rateLimited } from '../plugins/rate-limit-reply.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { optionalBody } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
+
+// Form parameters are checked by `param` (RFC 6749's own error names); the schema describes them.
+const TokenSchema = {
+  summary: 'RFC 6749 token endpoint: client_credentials and refresh_token grants',
+  body: optionalBody(
+    z.looseObject({
+      grant_type: z.unknown().describe('client_credentials or refresh_token'),
+      audience: z.unknown().optional(),
+      resource: z.unknown().optional(),
+      scope: z.unknown().optional(),
+      refresh_token: z.unknown().optional(),
+    }),
+  ),
+  response: {
+    200: z.looseObject({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number() }),
+    400: ErrorBody,
+    401: ErrorBody,
+  },
+};
 
 function oauthError(reply: FastifyReply, status: number, error: string, description: string) {
   reply.header('cache-control', 'no-store');
@@ -18,7 +40,7 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
   await app.register(async (scope) => {
     addFormParser(scope);
 
-    scope.post('/v1/oauth/token', async (request, reply) => {
+    scope.post('/v1/oauth/token', { schema: TokenSchema }, async (request, reply) => {
       const grant = param(request.body, 'grant_type', 64);
       if (grant === 'client_credentials') return clientCredentials(request, reply);
       if (grant === 'refresh_token') return refreshToken(request, reply);
@@ -68,7 +90,7 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
     if (presented === undefined)
       return oauthError(reply, 400, 'invalid_request', 'refresh_token is required');
     const limit = await ctx.services.limits.refreshIp(req.ip);
-    if (!limit.allowed) throw rateLimited(limit);
+    if (!limit.allowed) throw rateLimitedError(limit);
     try {
       const issued = await ctx.services.refresh.rotate(presented, {
         ip: req.ip,
@@ -85,7 +107,7 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
       };
     } catch (err) {
       // RFC 6749 section 5.2: a bad grant is 400 invalid_grant at the token endpoint.
-      if (err instanceof ApiError && (err.code === 'invalid_grant' || err.code === 'account_disabled')) {
+      if (err instanceof DomainError && err.code === 'invalid_grant') {
         return oauthError(reply, 400, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
       }
       throw err;

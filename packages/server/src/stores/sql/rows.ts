@@ -50,6 +50,7 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
     passwordChangedAt: num(row.password_changed_at),
+    emailVerifiedAt: numOrNull(row.email_verified_at ?? null),
   };
 }
 

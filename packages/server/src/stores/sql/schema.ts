@@ -15,6 +15,7 @@ export interface UsersTable {
   created_at: Int;
   updated_at: Int;
   password_changed_at: Int;
+  email_verified_at?: Int | null; // migration 004
 }
 
 export interface SessionsTable {
@@ -88,6 +89,17 @@ export interface StoreLocksTable {
   expires_at: Int;
 }
 
+/** Migration 004: one-time tokens sent by mail (only their SHA-256 is stored). */
+export interface MailTokensTable {
+  hash: string;
+  user_id: string;
+  kind: string;
+  email: string;
+  created_at: Int;
+  expires_at: Int;
+  used_at: Int | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -97,4 +109,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   oauth_clients: OAuthClientsTable;
   store_locks: StoreLocksTable;
+  mail_tokens: MailTokensTable;
 }
