@@ -2,9 +2,11 @@
 // disk at run time and the bundle works wherever `dist/` is copied. Names sort in apply order.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
+import * as m005 from './005-claims-clients.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-initial': m001,
+  '005-claims-clients': m005,
 });
 
 export const migrationProvider: MigrationProvider = {

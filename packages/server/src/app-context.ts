@@ -2,6 +2,7 @@
 // Built once at start-up by `startServer` (or by a test) and passed to `buildApp(ctx)`.
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AccessTokenIssuer } from './claims/access-token-issuer.js';
 import type { Config } from './config/config.js';
 import type { RefreshService } from './refresh/refresh-service.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
@@ -40,6 +41,8 @@ export interface AppServices {
   readonly sessions: SessionService;
   /** Login sessions and refresh rotation; also behind /v1/oauth/token grant_type=refresh_token. */
   readonly refresh: RefreshService;
+  /** User access tokens with their application claims (claims/). */
+  readonly tokens: AccessTokenIssuer;
 }
 
 export interface AppContext {

@@ -9,6 +9,7 @@ export const API_ERRORS = {
   invalid_token: { status: 401, message: 'The access token is invalid or expired.' },
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
   invalid_client: { status: 401, message: 'Client authentication failed.' },
+  invalid_target: { status: 400, message: 'The requested resource (audience) is not allowed.' },
   insufficient_scope: { status: 403, message: 'The token does not grant access to this resource.' },
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },

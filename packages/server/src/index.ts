@@ -13,6 +13,7 @@ export {
   verifyPassword,
 } from './accounts/index.js';
 export { buildApp } from './app.js';
+export { claimsProblem, RESERVED_CLAIMS, setUserClaims } from './claims/index.js';
 export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
 export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';
 export {
@@ -40,10 +41,23 @@ export {
 } from './keys/index.js';
 export { createMetrics, type Metrics } from './metrics/index.js';
 export {
+  CLIENT_AUTH_METHODS,
+  CLIENT_GRANT_TYPES,
   CLIENT_SCOPES,
+  type ClientAdminDeps,
+  type ClientSettings,
+  changeClient,
+  clientPatchSchema,
+  clientSettingsSchema,
   createClient,
+  deleteClient,
   describeClient,
   hashClientSecret,
+  isDelegatedToken,
+  isServiceToken,
+  registerClient,
+  rotateClientSecret,
+  TOKEN_EXCHANGE_GRANT,
   verifyClientSecret,
 } from './oauth/index.js';
 export { createLogger } from './plugins/logger.js';

@@ -18,6 +18,10 @@ export const AUDIT_EVENTS = [
   'password_changed',
   'rate_limited',
   'client_token_issued',
+  'client_created',
+  'client_changed',
+  'client_deleted',
+  'token_exchanged',
 ] as const satisfies readonly AuditEvent[];
 
 // Compile-time check that the list above names every AuditEvent (and nothing else).

@@ -5,6 +5,7 @@ import type { JwtPayload } from '@tessera/core';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { insufficientScope, invalidToken, missingToken } from '../errors.js';
+import { isDelegatedToken, isServiceToken } from '../oauth/token-kind.js';
 
 export interface AuthInfo {
   /** The user id (`sub`). */
@@ -47,6 +48,12 @@ export function verifyBearer(ctx: AppContext, request: FastifyRequest): AuthInfo
     throw invalidToken();
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidToken();
+  // The server's own API is the user's: a service token or a token a service obtained for the user
+  // by exchange is refused here even when its audience matches (RFC 8725 section 3.11).
+  if (isServiceToken(payload) || isDelegatedToken(payload)) {
+    request.log.info({ code: 'ERR_TOKEN_KIND' }, 'bearer token rejected: not a direct user token');
+    throw invalidToken();
+  }
   const roles = Array.isArray(payload.roles)
     ? payload.roles.filter((r): r is string => typeof r === 'string')
     : [];

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
 import { ApiError } from '../errors.js';
+import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -32,10 +33,15 @@ export interface IssuedTokens {
   session: SessionRecord;
 }
 
+/** Per request: the RFC 8707 audience(s) of the access token (default TESSERA_AUDIENCE). */
+export interface IssueOptions {
+  audience?: string | string[] | undefined;
+}
+
 export interface RefreshService {
-  startSession(user: UserRecord, client: ClientInfo): Promise<IssuedTokens>;
+  startSession(user: UserRecord, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** Throws ApiError('invalid_grant') for unknown, expired, revoked or reused tokens. */
-  rotate(refreshToken: string, client: ClientInfo): Promise<IssuedTokens>;
+  rotate(refreshToken: string, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
 }
@@ -43,6 +49,8 @@ export interface RefreshService {
 export interface RefreshServiceOptions {
   stores: Pick<Stores, 'users' | 'sessions' | 'refreshTokens'>;
   keys: Pick<KeyService, 'signAccessToken'>;
+  /** Adds application claims (claims/); without it tokens carry sub, sid and roles only. */
+  tokens?: AccessTokenIssuer;
   sessions: SessionService;
   audit: AuditLog;
   metrics?: Pick<MetricsService, 'tokenIssued' | 'refreshReuseDetected'>;
@@ -62,8 +70,26 @@ const invalidGrant = (description?: string): ApiError =>
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
 
-  function issue(user: UserRecord, session: SessionRecord, refreshToken: string, refreshExpiresAt: number) {
-    const accessToken = keys.signAccessToken({ sub: user.id, sid: session.id, roles: user.roles });
+  // Made before anything is stored or spent, so a claims hook that fails (503) costs nothing.
+  async function accessTokenFor(
+    user: UserRecord,
+    session: Pick<SessionRecord, 'id'> & Partial<SessionRecord>,
+    issueOpts: IssueOptions | undefined,
+  ): Promise<string> {
+    const base = { sub: user.id, sid: session.id, roles: user.roles };
+    const audience = issueOpts?.audience;
+    return opts.tokens
+      ? opts.tokens.issueUserToken({ user, session: session as SessionRecord, base, audience })
+      : keys.signAccessToken(base, audience === undefined ? {} : { audience });
+  }
+
+  function issue(
+    accessToken: string,
+    user: UserRecord,
+    session: SessionRecord,
+    refreshToken: string,
+    refreshExpiresAt: number,
+  ) {
     const now = clock.now();
     return {
       accessToken,
@@ -99,10 +125,12 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
   }
 
   return {
-    async startSession(user, client) {
+    async startSession(user, client, issueOpts) {
       const now = clock.now();
+      const sessionId = randomBytes(12).toString('base64url');
+      const accessToken = await accessTokenFor(user, { id: sessionId }, issueOpts);
       const session = await stores.sessions.create({
-        id: randomBytes(12).toString('base64url'),
+        id: sessionId,
         userId: user.id,
         device: describeDevice(client.userAgent),
         userAgent: truncateUserAgent(client.userAgent),
@@ -121,10 +149,10 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         expiresAt,
       });
       opts.metrics?.tokenIssued('login');
-      return issue(user, session, token, expiresAt);
+      return issue(accessToken, user, session, token, expiresAt);
     },
 
-    async rotate(presented, client) {
+    async rotate(presented, client, issueOpts) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
       const hash = hashRefreshToken(presented);
@@ -136,6 +164,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       const successor = deriveSuccessor(opts.successorKey, presented);
       const successorHash = hashRefreshToken(successor);
       const successorExpiresAt = Math.min(now + opts.refreshTtl * 1000, session.expiresAt);
+      const fresh = record.spentAt === null ? await accessTokenFor(user, session, issueOpts) : undefined;
       const result = await stores.refreshTokens.consume(hash, now, {
         hash: successorHash,
         sessionId: session.id,
@@ -154,13 +183,14 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         const existing = await stores.refreshTokens.get(successorHash);
         if (!existing) throw invalidGrant();
         opts.metrics?.tokenIssued('refresh');
-        return issue(user, session, successor, existing.expiresAt);
+        const accessToken = fresh ?? (await accessTokenFor(user, session, issueOpts));
+        return issue(accessToken, user, session, successor, existing.expiresAt);
       }
 
       await stores.sessions.touch(session.id, now, client.ip);
       await audit.record('refresh_succeeded', { sub: user.id, sessionId: session.id, ip: client.ip });
       opts.metrics?.tokenIssued('refresh');
-      return issue(user, session, successor, successorExpiresAt);
+      return issue(fresh ?? (await accessTokenFor(user, session, issueOpts)), user, session, successor, successorExpiresAt);
     },
 
     async sessionOf(presented) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { authenticate } from '../accounts/accounts.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { AppContext } from '../app-context.js';
+import { audienceFor } from '../audiences/resource.js';
 import { ApiError } from '../errors.js';
 import { rateLimited, setRateLimitHeaders } from '../plugins/rate-limit-reply.js';
 import { emailField, parseBody, passwordField } from '../plugins/validation.js';
@@ -23,6 +24,7 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   app.post('/v1/auth/login', async (request, reply) => {
     const body = parseBody(request, LoginBody);
+    const audience = audienceFor(request.body, ctx.config.audiences);
     const email = normalizeEmail(body.email);
     const ip = request.ip;
 
@@ -49,7 +51,7 @@ export async function authLoginRoutes(app: FastifyInstance, ctx: AppContext): Pr
     }
 
     await limits.loginAccountReset(email);
-    const tokens = await refresh.startSession(result.user, clientInfo(request));
+    const tokens = await refresh.startSession(result.user, clientInfo(request), { audience });
     await audit.record('login_succeeded', { sub: result.user.id, sessionId: tokens.session.id, ip });
     return sendTokens(ctx, reply, tokens, body.refresh_token_in_body === true);
   });

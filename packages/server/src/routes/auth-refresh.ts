@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { audienceFor } from '../audiences/resource.js';
 import { ApiError, badRequest } from '../errors.js';
 import { rateLimited } from '../plugins/rate-limit-reply.js';
 import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
@@ -16,6 +17,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.post('/v1/auth/refresh', async (request, reply) => {
     const body = parseOptionalBody(request, RefreshBody);
+    const audience = audienceFor(request.body, ctx.config.audiences);
     const ipLimit = await limits.refreshIp(request.ip);
     if (!ipLimit.allowed) {
       throw rateLimited(ipLimit);
@@ -23,7 +25,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
     const presented = presentedRefreshToken(ctx, request, body.refresh_token);
     if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
     try {
-      const tokens = await refresh.rotate(presented.token, clientInfo(request));
+      const tokens = await refresh.rotate(presented.token, clientInfo(request), { audience });
       return sendTokens(ctx, reply, tokens, !presented.fromCookie);
     } catch (err) {
       // A dead cookie is cleared so the browser stops sending it.

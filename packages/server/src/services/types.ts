@@ -73,7 +73,11 @@ export type AuditEvent =
   | 'user_changed'
   | 'password_changed'
   | 'rate_limited'
-  | 'client_token_issued';
+  | 'client_token_issued'
+  | 'client_created'
+  | 'client_changed'
+  | 'client_deleted'
+  | 'token_exchanged';
 
 export interface AuditLog {
   record(

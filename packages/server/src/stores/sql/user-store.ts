@@ -14,7 +14,12 @@ function likeLiteral(text: string): string {
 export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): UserStore {
   return {
     async create(user) {
-      const record: UserRecord = { ...user, updatedAt: user.createdAt, passwordChangedAt: user.createdAt };
+      const record: UserRecord = {
+        ...user,
+        claims: user.claims ?? {},
+        updatedAt: user.createdAt,
+        passwordChangedAt: user.createdAt,
+      };
       try {
         await db
           .insertInto('users')
@@ -27,6 +32,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
             created_at: record.createdAt,
             updated_at: record.updatedAt,
             password_changed_at: record.passwordChangedAt,
+            claims: JSON.stringify(record.claims),
           })
           .execute();
       } catch (err) {
@@ -82,6 +88,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
       if (patch.disabled !== undefined) values.disabled = flavor.bool(patch.disabled);
       if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
       if (patch.passwordChangedAt !== undefined) values.password_changed_at = patch.passwordChangedAt;
+      if (patch.claims !== undefined) values.claims = JSON.stringify(patch.claims);
       const result = await db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
       if (result.numUpdatedRows === 0n) return undefined;
       return this.findById(id);
