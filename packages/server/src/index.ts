@@ -13,9 +13,9 @@ export {
   verifyPassword,
 } from './accounts/index.js';
 export { buildApp } from './app.js';
-export { claimsProblem, RESERVED_CLAIMS, setUserClaims } from './claims/index.js';
 export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
 export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';
+export { claimsProblem, RESERVED_CLAIMS, setUserClaims } from './claims/index.js';
 export {
   type Config,
   ConfigError,

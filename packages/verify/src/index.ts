@@ -20,7 +20,7 @@ export {
   type NodeAuth,
   sendDenial,
 } from './adapters/node-http.js';
-export { type AuthInfo, stringList, toAuthInfo } from './auth-info.js';
+export { type Actor, type AuthInfo, stringList, toAuthInfo } from './auth-info.js';
 export {
   type AccessRules,
   type AuthOptions,
@@ -74,6 +74,13 @@ export {
   type RevocationFeedState,
 } from './revocations.js';
 export { type SseEvent, SseParser } from './sse.js';
+export {
+  type Delegation,
+  isServiceToken,
+  type TokenKind,
+  type TokenKindRules,
+  tokenKindProblem,
+} from './token-kind.js';
 export {
   createRemoteVerifier,
   type RemoteVerifier,

@@ -61,7 +61,12 @@ export function createAccessTokenIssuer(opts: AccessTokenIssuerOptions): AccessT
       const computed = await runClaimsHook(
         hook,
         {
-          user: { id: user.id, email: user.email, roles: [...user.roles], claims: { ...(user.claims ?? {}) } },
+          user: {
+            id: user.id,
+            email: user.email,
+            roles: [...user.roles],
+            claims: { ...(user.claims ?? {}) },
+          },
           session: session ? { id: session.id } : null,
           client: client ? { id: client.id, name: client.name } : null,
           audience: request.audience ?? opts.audiences[0] ?? '',

@@ -17,9 +17,10 @@ export type ClaimsHook = (input: ClaimsHookInput) => unknown;
 
 /** Imports the module at start-up; throws ConfigError (exit 2) naming TESSERA_CLAIMS_MODULE. */
 export async function loadClaimsHook(specifier: string, cwd = process.cwd()): Promise<ClaimsHook> {
-  const url = isAbsolute(specifier) || specifier.startsWith('.')
-    ? pathToFileURL(resolve(cwd, specifier)).href
-    : specifier;
+  const url =
+    isAbsolute(specifier) || specifier.startsWith('.')
+      ? pathToFileURL(resolve(cwd, specifier)).href
+      : specifier;
   let module: { default?: unknown };
   try {
     module = (await import(url)) as { default?: unknown };
@@ -59,10 +60,7 @@ export async function runClaimsHook(
     );
   });
   try {
-    const result = await Promise.race([
-      Promise.resolve().then(() => hook(input)),
-      timeout,
-    ]);
+    const result = await Promise.race([Promise.resolve().then(() => hook(input)), timeout]);
     if (result === undefined || result === null) return {};
     if (typeof result !== 'object' || Array.isArray(result)) {
       throw new ClaimsHookError('the claims hook must return an object');

@@ -20,7 +20,10 @@ const DENY_MARGIN_SEC = 60;
 // RFC 6749 section 3.3: scope tokens are printable ASCII without space, quote or backslash.
 const scopeToken = z
   .string()
-  .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/, 'scopes are words of printable ASCII (no space, " or \\), at most 64');
+  .regex(
+    /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/,
+    'scopes are words of printable ASCII (no space, " or \\), at most 64',
+  );
 const audience = z.string().min(1, 'must not be empty').max(200).regex(/^\S+$/, 'audiences have no spaces');
 
 export const clientSettingsSchema = z.object({
@@ -35,7 +38,10 @@ export const clientSettingsSchema = z.object({
     .enum(CLIENT_AUTH_METHODS, { error: `methods are ${CLIENT_AUTH_METHODS.join(', ')}` })
     .default('client_secret_basic'),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).optional(),
-  jwks_uri: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).optional(),
+  jwks_uri: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(500)
+    .optional(),
 });
 export type ClientSettings = z.output<typeof clientSettingsSchema>;
 
@@ -152,7 +158,11 @@ export async function changeClient(
   if (patch.disabled === true || narrowed) await revokeClientTokens(deps, id);
   await deps.audit.record('client_changed', {
     actor,
-    details: { client_id: id, changed: Object.keys(patch), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}) },
+    details: {
+      client_id: id,
+      changed: Object.keys(patch),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+    },
   });
   const updated = await deps.clients.get(id);
   if (!updated) throw notFound();

@@ -70,7 +70,8 @@ export function createClientAssertionVerifier(opts: ClientAssertionOptions): Cli
       throw new ClientAssertionError('the client JWKS URL cannot be fetched');
     }
     const text = await res.text();
-    if (!res.ok || text.length > JWKS_MAX_BYTES) throw new ClientAssertionError('the client JWKS URL answered badly');
+    if (!res.ok || text.length > JWKS_MAX_BYTES)
+      throw new ClientAssertionError('the client JWKS URL answered badly');
     return parseJwks(text);
   }
 
@@ -80,7 +81,11 @@ export function createClientAssertionVerifier(opts: ClientAssertionOptions): Cli
     const now = opts.clock.now();
     const cached = remote.get(client.jwksUri);
     const known = cached && (kid === undefined || cached.keys.get(kid) !== undefined);
-    if (cached && now - cached.fetchedAt < JWKS_CACHE_MS && (known || now - cached.fetchedAt < JWKS_REFETCH_COOLDOWN_MS)) {
+    if (
+      cached &&
+      now - cached.fetchedAt < JWKS_CACHE_MS &&
+      (known || now - cached.fetchedAt < JWKS_REFETCH_COOLDOWN_MS)
+    ) {
       return cached.keys;
     }
     const keys = await download(client.jwksUri);
@@ -112,7 +117,9 @@ export function createClientAssertionVerifier(opts: ClientAssertionOptions): Cli
       try {
         payload = verify(assertion).payload;
       } catch (err) {
-        throw new ClientAssertionError(`the client assertion is invalid (${(err as { code?: string }).code ?? 'error'})`);
+        throw new ClientAssertionError(
+          `the client assertion is invalid (${(err as { code?: string }).code ?? 'error'})`,
+        );
       }
       if (payload.sub !== client.id) throw new ClientAssertionError('the assertion sub is not the client id');
       const nowSec = opts.clock.now() / 1000;

@@ -67,7 +67,10 @@ export async function authenticateByAssertion(
   try {
     await verifierOf(ctx).verify(client, assertion);
   } catch (err) {
-    request.log.info({ client_id: id.slice(0, 40), reason: (err as Error).message }, 'client assertion refused');
+    request.log.info(
+      { client_id: id.slice(0, 40), reason: (err as Error).message },
+      'client assertion refused',
+    );
     throw invalidClient();
   }
   return client;

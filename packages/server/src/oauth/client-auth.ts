@@ -85,7 +85,11 @@ export async function authenticateClientOrAdmin(
     }
     return { kind: 'admin', auth };
   }
-  if (header === undefined && clientAssertionOf(request) === undefined && clientCredentials(request) === undefined) {
+  if (
+    header === undefined &&
+    clientAssertionOf(request) === undefined &&
+    clientCredentials(request) === undefined
+  ) {
     throw new ApiError('unauthorized', {
       headers: { 'www-authenticate': 'Basic realm="tessera", Bearer' },
     });

@@ -2,8 +2,8 @@
 // discovery document that discovery-only clients read. Both list exactly what exists: no
 // authorization endpoint (so no response types) and no ID tokens.
 import type { Alg } from '@tessera/core';
-import { ASSERTION_ALGORITHMS } from './client-assertion.js';
 import { TOKEN_EXCHANGE_GRANT } from './client-admin.js';
+import { ASSERTION_ALGORITHMS } from './client-assertion.js';
 
 export const CLIENT_AUTH_METHODS_SUPPORTED = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 

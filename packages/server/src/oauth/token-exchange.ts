@@ -69,7 +69,8 @@ export async function exchangeToken(
   if (!(client.grantTypes ?? []).includes(TOKEN_EXCHANGE_GRANT)) {
     throw new OAuthError('unauthorized_client', 'this client may not use token exchange');
   }
-  if (request.subjectToken === undefined) throw new OAuthError('invalid_request', 'subject_token is required');
+  if (request.subjectToken === undefined)
+    throw new OAuthError('invalid_request', 'subject_token is required');
   if (request.subjectTokenType !== ACCESS_TOKEN_TYPE) {
     throw new OAuthError('invalid_request', `subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
   }
@@ -77,7 +78,10 @@ export async function exchangeToken(
     throw new OAuthError('invalid_request', `requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
   }
   if (request.actorToken !== undefined) {
-    throw new OAuthError('invalid_request', 'actor_token is not supported: the authenticated client is the actor');
+    throw new OAuthError(
+      'invalid_request',
+      'actor_token is not supported: the authenticated client is the actor',
+    );
   }
   const [audience, ...more] = request.audiences;
   if (audience === undefined) throw new OAuthError('invalid_request', 'audience is required');
@@ -99,7 +103,10 @@ export async function exchangeToken(
     throw new OAuthError('invalid_grant', `the delegation chain is longer than ${MAX_ACT_DEPTH}`);
   }
   const now = deps.clock.now();
-  const [user, session] = await Promise.all([deps.users.findById(subject.sub), deps.sessions.get(subject.sid)]);
+  const [user, session] = await Promise.all([
+    deps.users.findById(subject.sub),
+    deps.sessions.get(subject.sid),
+  ]);
   if (
     !user ||
     user.disabled ||
@@ -116,8 +123,11 @@ export async function exchangeToken(
   const requested = request.scope === undefined ? undefined : request.scope.split(' ').filter(Boolean);
   let granted: string[] | undefined;
   if (requested !== undefined && requested.length > 0) {
-    const wider = requested.find((s) => !client.scopes.includes(s) || (subjectScopes && !subjectScopes.includes(s)));
-    if (wider !== undefined) throw new OAuthError('invalid_scope', `scope "${wider.slice(0, 64)}" is wider than allowed`);
+    const wider = requested.find(
+      (s) => !client.scopes.includes(s) || (subjectScopes && !subjectScopes.includes(s)),
+    );
+    if (wider !== undefined)
+      throw new OAuthError('invalid_scope', `scope "${wider.slice(0, 64)}" is wider than allowed`);
     granted = [...new Set(requested)];
   } else if (subjectScopes !== undefined) {
     granted = subjectScopes.filter((s) => client.scopes.includes(s));

@@ -5,7 +5,9 @@
 import type { JwtPayload } from '@tessera/core';
 
 export function isServiceToken(payload: JwtPayload): boolean {
-  return typeof payload.client_id === 'string' && payload.sub === payload.client_id && payload.sid === undefined;
+  return (
+    typeof payload.client_id === 'string' && payload.sub === payload.client_id && payload.sid === undefined
+  );
 }
 
 /** A user token obtained by token exchange: some service acts for the user (`act`, RFC 8693). */

@@ -4,8 +4,8 @@
 // whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
-import { ApiError } from '../errors.js';
 import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
+import { ApiError } from '../errors.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -190,7 +190,13 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       await stores.sessions.touch(session.id, now, client.ip);
       await audit.record('refresh_succeeded', { sub: user.id, sessionId: session.id, ip: client.ip });
       opts.metrics?.tokenIssued('refresh');
-      return issue(fresh ?? (await accessTokenFor(user, session, issueOpts)), user, session, successor, successorExpiresAt);
+      return issue(
+        fresh ?? (await accessTokenFor(user, session, issueOpts)),
+        user,
+        session,
+        successor,
+        successorExpiresAt,
+      );
     },
 
     async sessionOf(presented) {

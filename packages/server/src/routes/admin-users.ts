@@ -70,14 +70,16 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
   app.post('/v1/admin/users', { preHandler: admin }, async (request, reply) => {
     const body = parseBody(request, CreateBody);
     const roles = body.roles ?? ['user'];
-    if (body.claims) assertStorableClaims(ctx.services.tokens, { id: 'u_xxxxxxxxxxxxxxxx', roles }, body.claims);
+    if (body.claims)
+      assertStorableClaims(ctx.services.tokens, { id: 'u_xxxxxxxxxxxxxxxx', roles }, body.claims);
     const created = await createAccount(ctx.stores.users, ctx.clock, {
       email: body.email,
       password: body.password,
       roles,
     });
     const user = body.claims
-      ? ((await ctx.stores.users.update(created.id, { claims: body.claims, updatedAt: created.createdAt })) ?? created)
+      ? ((await ctx.stores.users.update(created.id, { claims: body.claims, updatedAt: created.createdAt })) ??
+        created)
       : created;
     await ctx.services.audit.record('user_created', {
       sub: user.id,
@@ -86,7 +88,12 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
       details: { roles: user.roles },
     });
     return reply.code(201).send({
-      user: { id: user.id, email: user.email, roles: user.roles, ...(body.claims ? { claims: user.claims } : {}) },
+      user: {
+        id: user.id,
+        email: user.email,
+        roles: user.roles,
+        ...(body.claims ? { claims: user.claims } : {}),
+      },
     });
   });
 

@@ -31,7 +31,10 @@ function targetsOf(body: unknown): string[] {
     const list = Array.isArray(value) ? value : [value];
     for (const item of list) {
       if (typeof item !== 'string' || item === '' || item.length > 200) {
-        throw new OAuthError('invalid_request', `${name} must be a string (at most 200 characters) or a list of them`);
+        throw new OAuthError(
+          'invalid_request',
+          `${name} must be a string (at most 200 characters) or a list of them`,
+        );
       }
       out.push(item);
     }
@@ -150,7 +153,11 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
     try {
       audience = audienceFor(req.body, ctx.config.audiences);
     } catch (err) {
-      if (err instanceof ApiError) throw new OAuthError(err.code === 'invalid_target' ? 'invalid_target' : 'invalid_request', err.description);
+      if (err instanceof ApiError)
+        throw new OAuthError(
+          err.code === 'invalid_target' ? 'invalid_target' : 'invalid_request',
+          err.description,
+        );
       throw err;
     }
     const limit = await ctx.services.limits.refreshIp(req.ip);

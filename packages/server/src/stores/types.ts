@@ -184,7 +184,15 @@ export interface ClientRecord {
 export type ClientPatch = Partial<
   Pick<
     ClientRecord,
-    'name' | 'disabled' | 'scopes' | 'audiences' | 'grantTypes' | 'authMethod' | 'jwks' | 'jwksUri' | 'secretHash'
+    | 'name'
+    | 'disabled'
+    | 'scopes'
+    | 'audiences'
+    | 'grantTypes'
+    | 'authMethod'
+    | 'jwks'
+    | 'jwksUri'
+    | 'secretHash'
   >
 >;
 
