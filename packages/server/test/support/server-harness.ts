@@ -25,6 +25,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse a directory (restart on the same database). */
   dir?: string;
+  /** A clock the test can move (token expiry). */
+  clock?: { now(): number };
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -44,7 +46,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       done();
     },
   });
-  const server = await startServer(config, { logDestination: destination, cwd: dir });
+  const server = await startServer(config, {
+    logDestination: destination,
+    cwd: dir,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return {
     server,
     url: server.url,
