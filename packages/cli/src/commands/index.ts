@@ -41,18 +41,26 @@ export const commands: readonly CommandEntry[] = [
   lazy('users disable', 'disable a user: revoke every session and token (--enable to undo)', async () => {
     return (await import('./users.js')).usersDisable;
   }),
-  lazy('users set-claims', "replace a user's application claims (JSON or @FILE)", async () => {
-    return (await import('./users-claims.js')).usersSetClaims;
-  }),
+  lazy(
+    'users set-claims',
+    "replace a user's application claims (in their tokens from the next refresh)",
+    async () => {
+      return (await import('./users-claims.js')).usersSetClaims;
+    },
+  ),
   lazy('clients create', 'create an OAuth client (its secret is shown once)', async () => {
     return (await import('./clients.js')).clientsCreate;
   }),
   lazy('clients list', 'list OAuth clients (never their secrets)', async () => {
     return (await import('./clients.js')).clientsList;
   }),
-  lazy('clients rotate-secret', "replace a client's secret (shown once)", async () => {
-    return (await import('./clients.js')).clientsRotateSecret;
-  }),
+  lazy(
+    'clients rotate-secret',
+    "replace a client's secret (the new one is shown once; the old one stops working)",
+    async () => {
+      return (await import('./clients.js')).clientsRotateSecret;
+    },
+  ),
   lazy('clients disable', 'disable a client and revoke its live tokens (--enable to undo)', async () => {
     return (await import('./clients.js')).clientsDisable;
   }),
