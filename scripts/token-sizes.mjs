@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { createSigner, generateKey } from '@tessera/core';
 
 const key = generateKey('ES256', { kid: 'a'.repeat(43) }); // RFC 7638 thumbprints are 43 chars
-const sign = createSigner({ key, issuer: 'https://auth.example.com', audience: 'api.example.com', ttl: '15m' });
+const sign = createSigner({
+  key,
+  issuer: 'https://auth.example.com',
+  audience: 'api.example.com',
+  ttl: '15m',
+});
 const id = (bytes) => randomBytes(bytes).toString('base64url');
 const user = `u_${id(12)}`;
 const sid = id(12);

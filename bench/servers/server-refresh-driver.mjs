@@ -6,8 +6,11 @@
 // Phases: `saturate` (every client sends its next refresh as soon as the last one answers: the
 // throughput, latencies dominated by queueing: ≈ clients / throughput) and `paced` (the same
 // clients, each waiting its turn so that together they offer `rate` refreshes/s: the latency of a
-// refresh when the server is not saturated). Latencies go into an HDR histogram (perf_hooks),
-// from the moment a request is written to the moment its whole body has arrived.
+// refresh when the server is not saturated, open loop). Latencies go into an HDR histogram
+// (perf_hooks), to the moment the whole body has arrived from the moment the request is written
+// (saturate) or from the moment it was scheduled to be sent (paced): a stall of the server then
+// counts for every request that should have gone out meanwhile, instead of being hidden by the
+// clients waiting for it (coordinated omission).
 //
 // argv[2]: JSON { url, tokensFile, serverPid?, phases: [{ name, mode, duration, rate?, rateOf?,
 // clients? }] } (rateOf: a fraction of the last back-to-back phase's refreshes/s; clients: the first k).
@@ -52,12 +55,15 @@ async function client(i, phase, hist, until, counter) {
   // Paced clients start spread over one period so they do not fire in lockstep.
   let next = process.hrtime.bigint() + BigInt(Math.round(Math.random() * period));
   while (process.hrtime.bigint() < until) {
+    let t0;
     if (period > 0) {
       const wait = Number(next - process.hrtime.bigint()) / 1e6;
       if (wait > 0) await sleep(wait);
+      t0 = next;
       next += BigInt(Math.round(period));
+    } else {
+      t0 = process.hrtime.bigint();
     }
-    const t0 = process.hrtime.bigint();
     let r;
     try {
       r = await refresh(current[i]);

@@ -1,15 +1,21 @@
 // Suite `server`: the auth server (@tessera/server) as a real process on 127.0.0.1, on a fresh
-// SQLite file, loaded from other processes. Measures logins/s (bounded by argon2id, whose cost is
-// also timed alone), refreshes/s with 200 clients each rotating its own refresh token, and
-// GET /v1/me (ES256, verified-token cache, deny-list) against a bare Fastify app answering the same
-// JSON without authentication, interleaved. Options: --quick, --write, --profile=DIR (the auth
-// server runs with --cpu-prof and leaves its .cpuprofile in DIR).
+// SQLite file, loaded from other processes, with its default settings (log level included) except
+// the database path, a master key and rate limits raised so the load is not refused. Measures
+// logins/s (bounded by argon2id, whose cost is also timed alone); GET /v1/me (ES256, verified-token
+// cache, deny-list) against a bare Fastify app answering the same JSON without authentication and
+// without a logger, interleaved, 10 connections; refreshes with 20 clients each rotating its own
+// refresh token: capacity back to back, then paced open-loop at half of it (latency from each
+// request's scheduled send time); the same on PostgreSQL when TESSERA_BENCH_POSTGRES_URL (or
+// TESSERA_TEST_POSTGRES_URL) names a server (a fresh database is created and dropped); and the
+// capacity per vCPU next to Keycloak's published sizing. Options: --quick, --write, --profile=DIR
+// (the auth server runs with --cpu-prof and leaves its .cpuprofile in DIR).
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { assertClean, httpLoad, spawnServer } from '../lib/http-load.mjs';
 import { runIsolated } from '../lib/isolate.mjs';
 import { writeResults } from '../lib/results.mjs';
@@ -79,15 +85,12 @@ async function loginSessions(base, n, concurrency) {
   return sessions;
 }
 
-function serverEnv(dir) {
+function serverEnv(databaseUrl) {
   const limit = '999999999/1s'; // the bench measures the work, not the rate limiter's refusals
+  // Everything else is the default (log level `info`, ES256, audience `tessera`, ...).
   return {
-    TESSERA_DATABASE_URL: `sqlite:${join(dir, 'tessera.db')}`,
+    TESSERA_DATABASE_URL: databaseUrl,
     TESSERA_MASTER_KEY: randomBytes(32).toString('base64'),
-    TESSERA_ISSUER: 'https://auth.example.com',
-    TESSERA_AUDIENCE: 'api.example.com',
-    TESSERA_ALG: 'ES256',
-    TESSERA_LOG_LEVEL: 'warn',
     TESSERA_LOGIN_LIMIT_IP: limit,
     TESSERA_LOGIN_LIMIT_ACCOUNT: limit,
     TESSERA_REFRESH_LIMIT_IP: limit,
@@ -95,11 +98,74 @@ function serverEnv(dir) {
   };
 }
 
+/** Published sizing of Keycloak (keycloak.org "Concepts for sizing CPU and memory resources"). */
+const KEYCLOAK_PER_VCPU = { refreshesPerSec: 120, passwordLoginsPerSec: 15 };
+
+const postgresUrl = () =>
+  (process.env.TESSERA_BENCH_POSTGRES_URL ?? process.env.TESSERA_TEST_POSTGRES_URL)?.trim() || undefined;
+
+/** A fresh PostgreSQL database for one run; `drop()` removes it. */
+async function freshPostgres(url) {
+  const name = `tessera_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Refresh phases with `clients` clients: warm-up, capacity back to back, paced at half of it. */
+function refreshPhases(clients, [warm, dur, paced]) {
+  return [
+    { name: 'warm-up', mode: 'saturate', duration: warm, clients },
+    { name: `${clients} clients, back to back (capacity)`, mode: 'saturate', duration: dur, clients },
+    {
+      name: `${clients} clients, paced at 50% of capacity`,
+      mode: 'paced',
+      duration: paced,
+      rateOf: 0.5,
+      clients,
+    },
+  ];
+}
+
+/** Registers the bench user and logs in `n` sessions on a running server; returns the sessions. */
+async function prepareSessions(base, n) {
+  const reg = await postJson(base, '/v1/auth/register', { email: EMAIL, password: PASSWORD });
+  if (reg.status !== 201) throw new Error(`register: status ${reg.status} ${JSON.stringify(reg.json)}`);
+  return loginSessions(base, n, 4);
+}
+
+async function refreshRun(url, pid, dir, sessions, phases) {
+  const tokensFile = join(dir, `refresh-tokens-${pid}.json`);
+  writeFileSync(tokensFile, JSON.stringify(sessions.map((s) => s.refreshToken)));
+  const refresh = await runIsolated(script('server-refresh-driver.mjs'), [
+    JSON.stringify({ url, tokensFile, serverPid: pid, phases }),
+  ]);
+  const bad = Object.keys(refresh.statusCodes).filter((s) => s !== '200');
+  if (refresh.errors > 0 || bad.length) {
+    throw new Error(
+      `refresh: unclean run (errors ${refresh.errors}, status ${JSON.stringify(refresh.statusCodes)})`,
+    );
+  }
+  return refresh.phases.filter((p) => p.name !== 'warm-up').map(roundAll);
+}
+
 export async function run({ quick, args }) {
   const profileDir = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
   const plan = quick
-    ? { hashes: 2, login: 2, clients: 20, me: { rounds: 1, duration: 2, warmup: 1 }, refresh: [1, 2, 2] }
-    : { hashes: 7, login: 8, clients: 200, me: { rounds: 5, duration: 3, warmup: 2 }, refresh: [3, 8, 8] };
+    ? { hashes: 2, login: 2, clients: 20, me: { rounds: 1, duration: 2, warmup: 1 }, refresh: [1, 2, 3] }
+    : { hashes: 7, login: 8, clients: 20, me: { rounds: 5, duration: 3, warmup: 2 }, refresh: [3, 8, 10] };
   const loadavgAtStart = os.loadavg().map((l) => round(l, 3));
   const dir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-server-'));
   const argon2 = await measureArgon2(plan.hashes);
@@ -109,7 +175,7 @@ export async function run({ quick, args }) {
   );
 
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-  const env = serverEnv(dir); // one master key for the server and the verify-only app
+  const env = serverEnv(`sqlite:${join(dir, 'tessera.db')}`); // one master key for server and verify-only app
   const auth = await spawnServer(script('server-tessera.mjs'), {
     env,
     execArgv,
@@ -117,7 +183,7 @@ export async function run({ quick, args }) {
   });
   let bare;
   let bareAuth;
-  const out = { loadavgAtStart, argon2, clients: plan.clients };
+  const out = { loadavgAtStart, argon2, clients: plan.clients, cpus: os.cpus().length };
   try {
     const reg = await postJson(auth.url, '/v1/auth/register', { email: EMAIL, password: PASSWORD });
     if (reg.status !== 201) throw new Error(`register: status ${reg.status} ${JSON.stringify(reg.json)}`);
@@ -183,40 +249,47 @@ export async function run({ quick, args }) {
         requests: meRequests().map((r) => ({ ...r, path: '/healthz' })),
       },
     ];
-    out.me = await compareWithCpu(meTargets, { ...plan.me, connections: 50 });
+    out.me = await compareWithCpu(meTargets, { ...plan.me, connections: 10 });
     await Promise.all([bare.close(), bareAuth.close()]);
     bare = undefined;
     bareAuth = undefined;
 
     // Refreshes: the driver process, every client rotating its own token.
-    const tokensFile = join(dir, 'refresh-tokens.json');
-    writeFileSync(tokensFile, JSON.stringify(sessions.map((s) => s.refreshToken)));
-    const [warm, dur, paced] = plan.refresh;
-    const refresh = await runIsolated(script('server-refresh-driver.mjs'), [
-      JSON.stringify({
-        url: auth.url,
-        tokensFile,
-        serverPid: auth.pid,
-        phases: [
-          { name: 'warm-up', mode: 'saturate', duration: warm },
-          { name: `${plan.clients} clients, back to back`, mode: 'saturate', duration: dur },
-          {
-            name: `${plan.clients} clients, paced at 50% of that`,
-            mode: 'paced',
-            duration: paced,
-            rateOf: 0.5,
-          },
-          { name: '1 client, back to back', mode: 'saturate', duration: Math.min(dur, 4), clients: 1 },
-        ],
-      }),
+    out.refresh = await refreshRun(auth.url, auth.pid, dir, sessions, [
+      ...refreshPhases(plan.clients, plan.refresh),
+      {
+        name: '1 client, back to back',
+        mode: 'saturate',
+        duration: Math.min(plan.refresh[1], 4),
+        clients: 1,
+      },
     ]);
-    const bad = Object.keys(refresh.statusCodes).filter((s) => s !== '200');
-    if (refresh.errors > 0 || bad.length) {
-      throw new Error(
-        `refresh: unclean run (errors ${refresh.errors}, status ${JSON.stringify(refresh.statusCodes)})`,
-      );
+    out.loadavgAfterSqlite = os.loadavg().map((l) => round(l, 3));
+
+    // The same refresh load on PostgreSQL (same machine: PostgreSQL, server and driver share the cores).
+    const pgUrl = postgresUrl();
+    if (pgUrl) {
+      const database = await freshPostgres(pgUrl);
+      let pgServer;
+      try {
+        pgServer = await spawnServer(script('server-tessera.mjs'), {
+          env: serverEnv(database.url),
+          execArgv,
+          timeoutMs: 60_000,
+        });
+        const pgSessions = await prepareSessions(pgServer.url, plan.clients);
+        out.refreshPostgres = await refreshRun(
+          pgServer.url,
+          pgServer.pid,
+          dir,
+          pgSessions,
+          refreshPhases(plan.clients, plan.refresh),
+        );
+      } finally {
+        await pgServer?.close();
+        await database.drop();
+      }
     }
-    out.refresh = refresh.phases.filter((p) => p.name !== 'warm-up').map(roundAll);
   } finally {
     await Promise.all([auth.close(), bare?.close(), bareAuth?.close()]);
     rmSync(dir, { recursive: true, force: true });
@@ -231,6 +304,17 @@ function report(out, quick) {
   const bare = out.me.find((r) => r.name === 'fastify bare, no auth');
   const bareAuth = out.me.find((r) => r.name === 'fastify bare + tessera verify');
   const me = out.me.find((r) => r.name === 'tessera /v1/me');
+  const refreshRow = (engine) => (p) => [
+    `POST /v1/auth/refresh (${engine}): ${p.name}`,
+    cell(p.reqPerSec),
+    cell(p.latencyP50Ms),
+    cell(p.latencyP99Ms),
+    cell(p.serverCpuUsPerReq),
+    '-',
+    bare.serverCpuUsPerReq && p.serverCpuUsPerReq
+      ? `${(p.serverCpuUsPerReq / bare.serverCpuUsPerReq).toFixed(1)}x`
+      : '-',
+  ];
   const rows = [
     [
       'POST /v1/auth/login (4 conns)',
@@ -241,51 +325,89 @@ function report(out, quick) {
       '-',
       '-',
     ],
-    ...out.refresh.map((p) => [
-      `POST /v1/auth/refresh: ${p.name}`,
-      cell(p.reqPerSec),
-      cell(p.latencyP50Ms),
-      cell(p.latencyP99Ms),
-      cell(p.serverCpuUsPerReq),
-      '-',
-      '-',
-    ]),
+    ...out.refresh.map(refreshRow('SQLite')),
+    ...(out.refreshPostgres ?? []).map(refreshRow('PostgreSQL')),
     ...out.me.map((r) => [
-      `GET ${r.name} (50 conns)`,
+      `GET ${r.name} (10 conns)`,
       cell(r.reqPerSec),
       cell(r.latencyP50Ms),
       cell(r.latencyP99Ms),
       cell(r.serverCpuUsPerReq),
       `${(r.reqPerSec / bare.reqPerSec).toFixed(2)}x`,
-      r.serverCpuUsPerReq ? `${(bare.serverCpuUsPerReq / r.serverCpuUsPerReq).toFixed(2)}x` : '-',
+      r.serverCpuUsPerReq && bare.serverCpuUsPerReq
+        ? `${(r.serverCpuUsPerReq / bare.serverCpuUsPerReq).toFixed(2)}x`
+        : '-',
     ]),
   ];
   console.log(
     `\n${formatTable(
-      ['load', 'req/s', 'p50 ms', 'p99 ms', 'server cpu µs/req', 'req/s vs bare', 'bare cpu / cpu'],
+      ['load', 'req/s', 'p50 ms', 'p99 ms', 'server cpu µs/req', 'req/s vs bare', 'cpu vs bare'],
       rows,
     )}`,
   );
+  const capacity = out.refresh.find((p) => p.mode === 'saturate' && p.clients === out.clients);
   const paced = out.refresh.find((p) => p.mode === 'paced');
+  const pgCapacity = out.refreshPostgres?.find((p) => p.mode === 'saturate');
+  const pgPaced = out.refreshPostgres?.find((p) => p.mode === 'paced');
   const meRatio = me.reqPerSec / bare.reqPerSec;
+  const refreshCpuRatio =
+    capacity.serverCpuUsPerReq && bare.serverCpuUsPerReq
+      ? capacity.serverCpuUsPerReq / bare.serverCpuUsPerReq
+      : null;
+  // Capacity per vCPU: requests one CPU-second of the server process serves (1e6 / CPU µs per
+  // request), the figure Keycloak's sizing guide gives per vCPU.
+  const perVcpu = (us) => (us ? 1e6 / us : null);
+  out.perVcpu = roundAll({
+    refreshSqlite: perVcpu(capacity.serverCpuUsPerReq),
+    refreshPostgres: perVcpu(pgCapacity?.serverCpuUsPerReq),
+    login: perVcpu(out.login.serverCpuUsPerReq),
+    keycloakRefresh: KEYCLOAK_PER_VCPU.refreshesPerSec,
+    keycloakLogin: KEYCLOAK_PER_VCPU.passwordLoginsPerSec,
+  });
+  console.log(
+    `\ncapacity per vCPU (requests per CPU-second of the server process; Keycloak's published sizing):\n` +
+      `  refresh, SQLite:     ${cell(out.perVcpu.refreshSqlite)}/s  (Keycloak: ${KEYCLOAK_PER_VCPU.refreshesPerSec}/s)\n` +
+      `  refresh, PostgreSQL: ${cell(out.perVcpu.refreshPostgres)}/s  (server process only; PostgreSQL's own CPU not counted)\n` +
+      `  password login:      ${cell(out.perVcpu.login)}/s  (Keycloak: ${KEYCLOAK_PER_VCPU.passwordLoginsPerSec}/s)`,
+  );
   out.targets = [
     target(
-      `refresh p99 < 2 ms at ${out.clients} concurrent clients (paced, server not saturated)`,
-      paced.latencyP99Ms === null ? null : paced.latencyP99Ms < 2,
-      `p99 ${cell(paced.latencyP99Ms)} ms at ${cell(paced.reqPerSec)}/s` +
-        (quick ? ' (quick run: fewer clients)' : ''),
+      '/v1/me, default settings, 10 conns >= 0.80x bare Fastify',
+      meRatio >= 0.8,
+      `${meRatio.toFixed(2)}x`,
     ),
-    target('/v1/me (ES256, cache, deny-list) >= 0.8x bare Fastify', meRatio >= 0.8, `${meRatio.toFixed(2)}x`),
+    target(
+      'refresh on SQLite: server CPU per refresh <= 10x bare Fastify CPU per request',
+      refreshCpuRatio === null ? null : refreshCpuRatio <= 10,
+      refreshCpuRatio === null
+        ? 'no CPU figures'
+        : `${refreshCpuRatio.toFixed(1)}x (${cell(capacity.serverCpuUsPerReq)} vs ${cell(bare.serverCpuUsPerReq)} µs)`,
+    ),
+    target(
+      `refresh on SQLite: p99 < 3 ms at half capacity, ${out.clients} clients, paced open-loop`,
+      paced.latencyP99Ms === null ? null : paced.latencyP99Ms < 3,
+      `p99 ${cell(paced.latencyP99Ms)} ms (max ${cell(paced.latencyMaxMs)}) at ${cell(paced.reqPerSec)}/s` +
+        (quick ? ' (quick run)' : ''),
+    ),
+    target(
+      'refresh on PostgreSQL: >= 1000/s at capacity (one instance)',
+      pgCapacity ? pgCapacity.reqPerSec >= 1000 : null,
+      pgCapacity ? `${cell(pgCapacity.reqPerSec)}/s` : 'no PostgreSQL (set TESSERA_BENCH_POSTGRES_URL)',
+    ),
+    target(
+      'refresh on PostgreSQL: p99 < 10 ms at half capacity',
+      pgPaced ? pgPaced.latencyP99Ms < 10 : null,
+      pgPaced ? `p99 ${cell(pgPaced.latencyP99Ms)} ms at ${cell(pgPaced.reqPerSec)}/s` : '-',
+    ),
     target(
       "(auth alone) bare Fastify + Tessera's verification >= 0.8x bare Fastify",
       bareAuth.reqPerSec / bare.reqPerSec >= 0.8,
       `${(bareAuth.reqPerSec / bare.reqPerSec).toFixed(2)}x`,
     ),
   ];
-  // Informational: what a request costs the server, less disturbed by the machine's other jobs.
-  out.meCpuRatio = me.serverCpuUsPerReq ? round(bare.serverCpuUsPerReq / me.serverCpuUsPerReq, 3) : null;
+  out.meCpuRatio = me.serverCpuUsPerReq ? round(me.serverCpuUsPerReq / bare.serverCpuUsPerReq, 3) : null;
   out.meRatio = round(meRatio, 3);
+  out.refreshCpuRatio = refreshCpuRatio === null ? null : round(refreshCpuRatio, 3);
   console.log(`\ntargets:\n${formatTargets(out.targets)}`);
-  if (out.meCpuRatio !== null)
-    console.log(`  (server CPU per request: bare Fastify / tessera /v1/me = ${out.meCpuRatio.toFixed(2)}x)`);
+  console.log(`load average at start ${out.loadavgAtStart.join(' ')}, ${out.cpus} vCPUs`);
 }

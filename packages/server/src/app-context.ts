@@ -2,9 +2,11 @@
 // Built once at start-up by `startServer` (or by a test) and passed to `buildApp(ctx)`.
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 import type { AccessTokenIssuer } from './claims/access-token-issuer.js';
 import type { Config } from './config/config.js';
 import type { RefreshService } from './refresh/refresh-service.js';
+import type { AuthFlows } from './services/auth-flows.js';
 import type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { Stores } from './stores/types.js';
@@ -43,6 +45,10 @@ export interface AppServices {
   readonly refresh: RefreshService;
   /** User access tokens with their application claims (claims/). */
   readonly tokens: AccessTokenIssuer;
+  /** Register, login, logout, logout-all, password change (the /v1/auth flows). */
+  readonly auth: AuthFlows;
+  /** Verification, reset, email change, export, erasure (accounts/lifecycle/). */
+  readonly lifecycle: AccountLifecycle;
 }
 
 export interface AppContext {

@@ -1,5 +1,9 @@
-// Every error the HTTP API answers: code → status, OAuth-style `error` value and public message.
-// Internal detail (core error codes, causes) goes to the logs only, never to the client.
+// Every error the HTTP API answers: code → status, OAuth-style `error` value and public message,
+// and the one mapping from the services' domain failures to HTTP (`apiErrorOf`). Internal detail
+// (core error codes, causes) goes to the logs only, never to the client.
+import type { Denial } from '@tessera/verify';
+import type { DomainFailure } from './services/domain-error.js';
+import type { LimitResult } from './services/types.js';
 
 export const API_ERRORS = {
   invalid_request: { status: 400, message: 'The request is malformed.' },
@@ -14,6 +18,7 @@ export const API_ERRORS = {
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },
   account_disabled: { status: 403, message: 'This account is disabled.' },
+  email_not_verified: { status: 403, message: 'Confirm your email address first (see the mail we sent).' },
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   email_taken: { status: 409, message: 'This email is already registered.' },
@@ -57,11 +62,16 @@ export class ApiError extends Error {
   }
 }
 
-/** RFC 6750: a missing token gets a bare challenge, a bad one names `invalid_token`. */
-export function missingToken(): ApiError {
-  return new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer' } });
+/**
+ * A refusal decided by @tessera/verify (RFC 6750 challenge, status and error code), in this API's
+ * error format. The server and every resource service answer the same challenges.
+ */
+export function deniedError(denial: Denial): ApiError {
+  const code = (denial.body.error in API_ERRORS ? denial.body.error : 'invalid_token') as ApiErrorCode;
+  return new ApiError(code, { status: denial.status, headers: denial.headers });
 }
 
+/** RFC 6750 §3: the challenge of a bearer token that is not valid. */
 export function invalidToken(cause?: unknown): ApiError {
   return new ApiError('invalid_token', {
     headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
@@ -69,11 +79,95 @@ export function invalidToken(cause?: unknown): ApiError {
   });
 }
 
-export function insufficientScope(scope?: string): ApiError {
-  const challenge = scope
-    ? `Bearer error="insufficient_scope", scope="${scope}"`
-    : 'Bearer error="insufficient_scope"';
-  return new ApiError('insufficient_scope', { headers: { 'www-authenticate': challenge } });
+/** 429 with Retry-After and the IETF RateLimit headers. */
+export function rateLimitedError(limit: LimitResult): ApiError {
+  const retryAfter = String(Math.max(1, limit.resetSeconds));
+  return new ApiError('rate_limited', {
+    headers: {
+      'retry-after': retryAfter,
+      'ratelimit-limit': String(limit.limit),
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': retryAfter,
+    },
+  });
+}
+
+/** The RateLimit headers of an allowed (counted) attempt. */
+export function rateLimitHeaders(limit: LimitResult): Record<string, string> {
+  return {
+    'ratelimit-limit': String(limit.limit),
+    'ratelimit-remaining': String(limit.remaining),
+    'ratelimit-reset': String(limit.resetSeconds),
+  };
+}
+
+/** The one mapping from a service's domain failure to the HTTP answer. */
+export function apiErrorOf(failure: DomainFailure, cause?: unknown): ApiError {
+  switch (failure.code) {
+    case 'invalid_input':
+      return new ApiError('invalid_request', { description: failure.message, cause });
+    case 'weak_password':
+      return new ApiError('weak_password', { description: failure.message, cause });
+    case 'invalid_credentials':
+      return new ApiError('invalid_credentials', {
+        ...(failure.limit ? { headers: rateLimitHeaders(failure.limit) } : {}),
+        cause,
+      });
+    case 'wrong_current_password':
+      return new ApiError('invalid_credentials', {
+        status: 403,
+        description: 'current_password is incorrect',
+        cause,
+      });
+    case 'invalid_token':
+      return invalidToken(cause);
+    case 'invalid_grant':
+      return new ApiError('invalid_grant', {
+        ...(failure.message === undefined ? {} : { description: failure.message }),
+        cause,
+      });
+    case 'rate_limited':
+      return rateLimitedError(failure.limit);
+    case 'registration_disabled':
+      return new ApiError('registration_disabled', { cause });
+    case 'email_taken':
+      return new ApiError('email_taken', { cause });
+    case 'not_found':
+      return new ApiError('not_found', {
+        ...(failure.message === undefined ? {} : { description: failure.message }),
+        cause,
+      });
+    case 'last_admin':
+      return new ApiError('invalid_request', {
+        description: 'this is the last admin: make another admin first',
+        cause,
+      });
+    case 'rotation_unsupported':
+      return new ApiError('invalid_request', { description: failure.message, cause });
+    case 'invalid_link':
+      return new ApiError('invalid_request', {
+        description: 'the link is invalid, expired or already used',
+        cause,
+      });
+    case 'email_not_verified':
+      return new ApiError('email_not_verified', { cause });
+    case 'wrong_password':
+      return new ApiError('invalid_credentials', {
+        status: 403,
+        description: 'password is incorrect',
+        cause,
+      });
+    case 'mail_off':
+      return new ApiError('not_found', { description: 'account mail is turned off on this server', cause });
+    case 'invalid_target':
+      return new ApiError('invalid_target', { description: failure.message, cause });
+    case 'claims_unavailable':
+      return new ApiError('temporarily_unavailable', {
+        description: 'The access token could not be issued (application claims unavailable); retry later.',
+        headers: { 'retry-after': '1' },
+        cause,
+      });
+  }
 }
 
 export function badRequest(description: string): ApiError {

@@ -1,4 +1,6 @@
 // Public API of @tessera/server: start it, or build its pieces (the CLI and tests use these).
+
+export { type ImportOutcome, type ImportReport, importUsers } from './accounts/import/import-users.js';
 export {
   type AuthResult,
   authenticate,
@@ -12,6 +14,8 @@ export {
   setPassword,
   verifyPassword,
 } from './accounts/index.js';
+export { classifyHash, UNUSABLE_PASSWORD } from './accounts/legacy-hashes.js';
+export type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 export { buildApp } from './app.js';
 export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
 export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';
@@ -25,12 +29,11 @@ export {
   parseRateLimit,
   type RateLimitSpec,
 } from './config/index.js';
-export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
+export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf } from './errors.js';
 export {
   type CreateAnyKeyServiceOptions,
   createKeyService,
   KeyRotationUnsupportedError,
-  type KeyServiceBase,
   loadMasterKey,
   MasterKeyError,
   parseMasterKey,
@@ -39,6 +42,7 @@ export {
   seal,
   unseal,
 } from './keys/index.js';
+export { createLogger } from './logging/logger.js';
 export { createMetrics, type Metrics } from './metrics/index.js';
 export {
   CLIENT_AUTH_METHODS,
@@ -60,11 +64,9 @@ export {
   TOKEN_EXCHANGE_GRANT,
   verifyClientSecret,
 } from './oauth/index.js';
-export { createLogger } from './plugins/logger.js';
-export { createRateLimits, type LimiterFactory, parseLimitSpec } from './plugins/rate-limit.js';
+export { createRateLimits, parseLimitSpec } from './ratelimit/rate-limits.js';
 export type { IssuedTokens, RefreshService } from './refresh/refresh-service.js';
-export { createRevocationService, DenyList } from './revocation/index.js';
-export { changeUser, describeUser, type UserPatch } from './routes/admin-user-ops.js';
+export { createRevocationService } from './revocation/index.js';
 export {
   closeContext,
   createContext,
@@ -72,7 +74,17 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type AuthFlows, type Caller, createAuthFlows } from './services/auth-flows.js';
+export { DomainError, type DomainErrorCode, type DomainFailure } from './services/domain-error.js';
 export type { AuditLog, KeyService, RateLimits, RevocationService } from './services/types.js';
+export {
+  changeUser,
+  createUser,
+  describeUser,
+  listUsers,
+  type UserAdminDeps,
+  type UserPatch,
+} from './services/user-admin.js';
 export type { SessionService } from './sessions/session-service.js';
 export { createStores } from './stores/index.js';
 export type { Stores, UserRecord } from './stores/types.js';

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { ensureBootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { createAccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
+import { createMailLimits } from './accounts/lifecycle/mail-limits.js';
 import { warmUpDummyHash } from './accounts/passwords.js';
 import { buildApp } from './app.js';
 import { type AppContext, type Clock, systemClock } from './app-context.js';
@@ -15,16 +17,20 @@ import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
 import { createFanoutTransport } from './fanout/create-fanout.js';
 import { createKeyService } from './keys/create-key-service.js';
 import { loadMasterKey } from './keys/master-key.js';
+import { createLogger } from './logging/logger.js';
+import { createMailerFromConfig } from './mail/create-mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { createMetrics } from './metrics/metrics.js';
-import { createLogger } from './plugins/logger.js';
-import { createRateLimits } from './plugins/rate-limit.js';
-import { createSharedLimiters, type SharedLimiters } from './plugins/rate-limit-redis.js';
+import { createRateLimits } from './ratelimit/rate-limits.js';
 import { startRefreshHousekeeping } from './refresh/housekeeping.js';
 import { createRefreshService } from './refresh/refresh-service.js';
 import { deriveSuccessorKey } from './refresh/refresh-token.js';
 import { createRevocationService } from './revocation/revocation-service.js';
+import { createAuthFlows } from './services/auth-flows.js';
 import { createSessionService } from './sessions/session-service.js';
+import { resolveBackend } from './stores/backend.js';
 import { createStores } from './stores/index.js';
+import { createRateLimitStore, type RateLimitStore } from './stores/rate-limit-store.js';
 
 export interface StartServerOptions {
   /** Use this logger instead of creating one from config.logLevel. */
@@ -47,15 +53,21 @@ export interface RunningServer {
 }
 
 // What closeContext must release besides the stores (not part of AppContext, which routes see).
-const extras = new WeakMap<AppContext, { fanout: AttachedFanout; limiters: SharedLimiters | undefined }>();
+const extras = new WeakMap<
+  AppContext,
+  { fanout: AttachedFanout; limiters: RateLimitStore; mailer: Mailer; stopMailSweep: () => void }
+>();
 
 /** Builds every service from `config` and the stores; does not listen. */
 export async function createContext(config: Config, opts: StartServerOptions = {}): Promise<AppContext> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
   const clock = opts.clock ?? systemClock;
-  const stores = await createStores({ databaseUrl: config.databaseUrl, logger });
-  let limiters: SharedLimiters | undefined;
+  // The one place the database URL is parsed and the backend chosen.
+  const backend = resolveBackend({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const stores = await createStores({ backend, logger });
+  let limiters: RateLimitStore | undefined;
   let fanout: AttachedFanout | undefined;
+  let mailer: Mailer | undefined;
   try {
     const applied = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -69,11 +81,16 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     const audit = createAuditLog({ store: stores.audit, clock, logger });
-    const denyList = createRevocationService({ store: stores.revocations, clock, logger });
+    const revocations = createRevocationService({
+      store: stores.revocations,
+      accessTtl: config.accessTtl,
+      clock,
+      logger,
+    });
     // Metrics read the key age lazily, after the key service exists.
     let keyAge = (): number => 0;
-    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => denyList.size });
-    const localKeys = createKeyService({
+    const metrics = createMetrics({ keyAge: () => keyAge(), denyListSize: () => revocations.size });
+    const keys = createKeyService({
       keyStore: stores.keys,
       masterKey,
       hsSecret: config.hsSecret,
@@ -85,38 +102,29 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       clock,
       logger,
       audit,
-      isRevoked: (payload) => denyList.isRevoked(payload),
+      isRevoked: (payload) => revocations.isRevoked(payload),
       onVerifyFailed: (code) => metrics.verifyFailed(code),
     });
-    keyAge = () => localKeys.keyAgeSeconds();
+    keyAge = () => keys.keyAgeSeconds();
     // Other instances hear of revocations and emergency rotations at once (fanout/): Redis
-    // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback.
+    // pub/sub, PostgreSQL LISTEN/NOTIFY or in-process; the store poll stays as the fallback. The
+    // fan-out listens to the two services; nothing is wrapped.
     fanout = attachFanout({
-      transport: createFanoutTransport({
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        logger,
-      }),
-      revocations: denyList,
-      keys: localKeys,
+      transport: createFanoutTransport({ backend, logger }),
+      revocations,
+      keys,
       logger,
     });
-    const { revocations, keys } = fanout;
     // Global counters on Redis and/or PostgreSQL; in memory for one SQLite instance.
-    limiters = await createSharedLimiters({
-      databaseUrl: config.databaseUrl,
-      redisUrl: config.redisUrl,
-      logger,
-    });
+    limiters = await createRateLimitStore({ backend, logger });
     const limits = createRateLimits({
       limits: config.limits,
       // The limiter counts every refusal in the metric and audits once per key and window (an
       // attacker hammering a limit must not flood the audit log); routes only answer 429.
       onLimited: (name) => metrics.rateLimited(name),
       audit,
-      ...(limiters ? { factory: limiters.factory } : {}),
+      store: limiters,
     });
-    const sessions = createSessionService({ stores, revocations, audit, clock, accessTtl: config.accessTtl });
     // A missing claims module or a bad export refuses to start (ConfigError).
     const hook = config.claimsModule ? await loadClaimsHook(config.claimsModule, opts.cwd) : undefined;
     const tokens = createAccessTokenIssuer({
@@ -127,6 +135,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       audiences: config.audiences,
       logger,
     });
+    const sessions = createSessionService({ stores, revocations, audit, clock });
     const refresh = createRefreshService({
       stores,
       keys,
@@ -142,27 +151,64 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       reuseInterval: config.reuseInterval,
     });
 
+    mailer = createMailerFromConfig(config, {
+      logger,
+      registry: metrics.registry,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
+    const lifecycle = createAccountLifecycle({
+      stores,
+      mailer,
+      mailLimits: createMailLimits(config.accounts.limits, limiters, (name) => metrics.rateLimited(name)),
+      loginLimits: limits,
+      sessions,
+      revocations,
+      audit,
+      clock,
+      logger,
+      config: config.accounts,
+      registration: config.registration,
+    });
+    const auth = createAuthFlows({
+      stores,
+      limits,
+      refresh,
+      sessions,
+      revocations,
+      audit,
+      metrics,
+      clock,
+      registration: config.registration,
+      mustVerify: (user) => lifecycle.mustVerify(user),
+    });
+
     await revocations.start();
     await keys.start();
     const housekeeping = startRefreshHousekeeping({ store: stores.refreshTokens, clock, logger });
     stopHousekeeping.set(stores, housekeeping.stop);
+    // Spent and expired mail tokens (kept a day, like refresh tokens) are swept hourly.
+    const mailSweep = startRefreshHousekeeping({
+      store: { deleteExpired: (before) => stores.lifecycle.deleteExpiredMailTokens(before) },
+      clock,
+    });
     await fanout.start();
     await ensureBootstrapAdmin({ users: stores.users, audit, clock, logger, admin: config.bootstrapAdmin });
     await warmUpDummyHash();
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh, tokens },
+      services: { keys, revocations, audit, limits, metrics, sessions, refresh, tokens, auth, lifecycle },
       logger,
       clock,
     };
-    extras.set(ctx, { fanout, limiters });
+    extras.set(ctx, { fanout, limiters, mailer, stopMailSweep: mailSweep.stop });
     logger.info(
-      { fanout: fanout.transport.mode, rateLimits: limiters?.backend ?? 'memory' },
+      { fanout: fanout.transport.mode, rateLimits: limiters.backend },
       'instance coordination ready',
     );
     return ctx;
   } catch (err) {
+    mailer?.close();
     await fanout?.stop().catch(() => undefined);
     await limiters?.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
@@ -179,8 +225,10 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.services.keys.stop();
   await ctx.services.revocations.stop();
   const extra = extras.get(ctx);
+  extra?.mailer.close();
+  extra?.stopMailSweep();
   await extra?.fanout.stop();
-  await extra?.limiters?.close();
+  await extra?.limiters.close();
   await ctx.stores.close();
 }
 

@@ -2,6 +2,7 @@
 // rotation lock is a cluster-wide advisory lock, statement_timeout applies, the pool survives
 // killed connections, and concurrent instances migrate once. Needs TESSERA_TEST_POSTGRES_URL
 // (scripts/services/postgres.sh) except for the first test; in CI a missing URL fails.
+
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,9 @@ import { createStores, StorageUnavailableError, type Stores } from '../src/store
 import { advisoryKey } from '../src/stores/sql/postgres.js';
 import { createTempPostgres, isCi, POSTGRES_MISSING, testPostgresUrl } from './support/db-postgres.js';
 import { startDbProxy } from './support/db-proxy.js';
+
+/** Every migration, in order: a fresh database applies them all once. */
+const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
 
 test('an unreachable database gives StorageUnavailableError without leaking the URL', async () => {
   // Port 1 on loopback: nothing listens, the connection is refused at once.
@@ -138,7 +142,7 @@ describe('postgres backend', { skip: !url && !isCi() ? POSTGRES_MISSING : false 
     const instances = await Promise.all([1, 2, 3].map(() => createStores({ databaseUrl: fresh.url })));
     try {
       const applied = await Promise.all(instances.map((s) => s.migrate()));
-      assert.deepEqual(applied.flat(), Object.keys(MIGRATIONS));
+      assert.deepEqual(applied.flat(), ALL_MIGRATIONS);
     } finally {
       for (const s of instances) await s.close();
       await fresh.dispose();

@@ -35,7 +35,6 @@ function deps(ctx: AppContext): ClientAdminDeps {
     revocations: ctx.services.revocations,
     audit: ctx.services.audit,
     clock: ctx.clock,
-    accessTtl: ctx.config.accessTtl,
   };
 }
 

@@ -48,6 +48,19 @@ export const commands: readonly CommandEntry[] = [
       return (await import('./users-claims.js')).usersSetClaims;
     },
   ),
+  lazy('users import', 'import users from JSON lines (bcrypt, argon2 and PBKDF2 hashes kept)', async () => {
+    return (await import('./users-lifecycle.js')).usersImport;
+  }),
+  lazy('users reset-password', 'mail a password-reset link to a user (or print it with --link)', async () => {
+    return (await import('./users-lifecycle.js')).usersResetPassword;
+  }),
+  lazy(
+    'users delete',
+    'erase a user: rows, sessions and tokens go; the audit trail keeps the id',
+    async () => {
+      return (await import('./users-lifecycle.js')).usersDelete;
+    },
+  ),
   lazy('clients create', 'create an OAuth client (its secret is shown once)', async () => {
     return (await import('./clients.js')).clientsCreate;
   }),

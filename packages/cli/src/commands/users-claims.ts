@@ -71,7 +71,6 @@ Example:
           revocations: ctx.services.revocations,
           audit: ctx.services.audit,
           clock: ctx.clock,
-          accessTtl: ctx.config.accessTtl,
         },
         user.id,
         claims,

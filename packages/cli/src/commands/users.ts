@@ -3,14 +3,14 @@
 // as the admin API: password policy, last-admin protection, and token revocation on changes.
 import { readFileSync } from 'node:fs';
 import {
-  ApiError,
   type AppContext,
   ConfigError,
   changeUser,
   closeContext,
-  createAccount,
   createContext,
   createLogger,
+  createUser,
+  DomainError,
   describeUser,
   loadConfig,
   MasterKeyError,
@@ -47,7 +47,7 @@ export async function withServerContext<T>(
     return await fn(ctx);
   } catch (err) {
     // A rule of the server (weak password, taken email, last admin, unknown user): exit 1.
-    if (err instanceof ApiError) throw new CliError(err.description, EXIT_BAD, { cause: err });
+    if (err instanceof DomainError) throw new CliError(err.message, EXIT_BAD, { cause: err });
     throw err;
   } finally {
     await closeContext(ctx);
@@ -55,7 +55,7 @@ export async function withServerContext<T>(
 }
 
 /** A user named by id (`u_...`) or email. */
-async function findUser(ctx: AppContext, who: string) {
+export async function findUser(ctx: AppContext, who: string) {
   const user = who.includes('@')
     ? await ctx.stores.users.findByEmail(normalizeEmail(who))
     : await ctx.stores.users.findById(who);
@@ -124,8 +124,7 @@ Example:
     const roles = values.roles === undefined ? ['user'] : parseRoles(values.roles);
     const password = await readPassword(io, values['password-file']);
     return withServerContext(io, values['database-url'], async (ctx) => {
-      const user = await createAccount(ctx.stores.users, ctx.clock, { email, password, roles });
-      await ctx.services.audit.record('user_created', { sub: user.id, actor: 'cli', details: { roles } });
+      const user = await createUser(userAdminDeps(ctx), { email, password, roles }, { sub: 'cli' });
       printUser(io, values.json, describeUser(user));
       return EXIT_OK;
     });
@@ -218,6 +217,5 @@ function userAdminDeps(ctx: AppContext) {
     sessions: ctx.services.sessions,
     audit: ctx.services.audit,
     clock: ctx.clock,
-    accessTtl: ctx.config.accessTtl,
   };
 }

@@ -2,11 +2,11 @@
 // create (policy + argon2id + unique email), authenticate (constant work), change password.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { fail } from '../services/domain-error.js';
 import { DuplicateEmailError, type UserRecord, type UserStore } from '../stores/types.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 import { passwordProblem } from './password-policy.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 
 export function newUserId(): string {
   return `u_${randomBytes(12).toString('base64url')}`;
@@ -18,13 +18,12 @@ export interface NewAccount {
   roles?: string[];
 }
 
-/** Creates a user; throws ApiError invalid_request / weak_password / email_taken. */
+/** Creates a user; throws DomainError invalid_input / weak_password / email_taken. */
 export async function createAccount(users: UserStore, clock: Clock, input: NewAccount): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
-  if (!isValidEmail(email))
-    throw new ApiError('invalid_request', { description: 'email is not a valid address' });
+  if (!isValidEmail(email)) throw fail({ code: 'invalid_input', message: 'email is not a valid address' });
   const problem = passwordProblem(input.password, email);
-  if (problem) throw new ApiError('weak_password', { description: problem });
+  if (problem) throw fail({ code: 'weak_password', message: problem });
   const passwordHash = await hashPassword(input.password);
   const now = clock.now();
   try {
@@ -37,7 +36,7 @@ export async function createAccount(users: UserStore, clock: Clock, input: NewAc
       createdAt: now,
     });
   } catch (err) {
-    if (err instanceof DuplicateEmailError) throw new ApiError('email_taken');
+    if (err instanceof DuplicateEmailError) throw fail({ code: 'email_taken' });
     throw err;
   }
 }
@@ -59,7 +58,22 @@ export async function authenticate(users: UserStore, email: string, password: st
   const matches = await verifyPassword(user.passwordHash, password);
   if (!matches) return { ok: false, reason: 'wrong_password', user };
   if (user.disabled) return { ok: false, reason: 'disabled', user };
+  if (needsRehash(user.passwordHash)) return { ok: true, user: await upgradeHash(users, user, password) };
   return { ok: true, user };
+}
+
+/**
+ * An imported (bcrypt, PBKDF2, other argon2) hash just matched: store the password under the
+ * current argon2id parameters. The password itself did not change (passwordChangedAt stays, no
+ * session is touched); a failed write only means the upgrade happens at the next login.
+ */
+async function upgradeHash(users: UserStore, user: UserRecord, password: string): Promise<UserRecord> {
+  try {
+    const passwordHash = await hashPassword(password);
+    return (await users.update(user.id, { passwordHash, updatedAt: user.updatedAt })) ?? user;
+  } catch {
+    return user;
+  }
 }
 
 /** Sets a new password after the policy check; returns the updated user. */
@@ -70,13 +84,13 @@ export async function setPassword(
   newPassword: string,
 ): Promise<UserRecord> {
   const problem = passwordProblem(newPassword, user.email);
-  if (problem) throw new ApiError('weak_password', { description: problem });
+  if (problem) throw fail({ code: 'weak_password', message: problem });
   const now = clock.now();
   const updated = await users.update(user.id, {
     passwordHash: await hashPassword(newPassword),
     passwordChangedAt: now,
     updatedAt: now,
   });
-  if (!updated) throw new ApiError('invalid_token');
+  if (!updated) throw fail({ code: 'invalid_token' });
   return updated;
 }

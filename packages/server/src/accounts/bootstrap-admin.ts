@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../app-context.js';
 import { ConfigError } from '../config/config.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog } from '../services/types.js';
 import type { UserStore } from '../stores/types.js';
 import { createAccount } from './accounts.js';
@@ -40,6 +40,8 @@ export async function ensureBootstrapAdmin(opts: BootstrapAdminOptions): Promise
       password: opts.admin.password,
       roles: ['admin'],
     });
+    // The operator chose this address: it counts as verified (login may require it).
+    await opts.users.update(user.id, { emailVerifiedAt: user.createdAt, updatedAt: user.createdAt });
     await opts.audit.record('user_created', {
       sub: user.id,
       actor: 'bootstrap',
@@ -48,12 +50,10 @@ export async function ensureBootstrapAdmin(opts: BootstrapAdminOptions): Promise
     opts.logger.info({ userId: user.id }, 'bootstrap admin created');
     return user.id;
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'weak_password') {
-      throw new Error(
-        `TESSERA_BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy: ${err.description}`,
-      );
+    if (err instanceof DomainError && err.code === 'weak_password') {
+      throw new Error(`TESSERA_BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy: ${err.message}`);
     }
-    if (err instanceof ApiError && err.code === 'email_taken') return undefined; // another instance won
+    if (err instanceof DomainError && err.code === 'email_taken') return undefined; // another instance won
     throw err;
   }
 }

@@ -1,13 +1,14 @@
 // RFC 8707 resource indicators on login and refresh: `resource` is one audience or several (a JSON
 // string or array; a form may repeat the parameter), each of which must be in TESSERA_AUDIENCES.
 // The access token's `aud` is exactly what was asked; without `resource` it is TESSERA_AUDIENCE.
-import { ApiError, badRequest } from '../errors.js';
+import { badRequest } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 
 const MAX_RESOURCES = 8;
 const MAX_LENGTH = 200;
 
-export function invalidTarget(description: string): ApiError {
-  return new ApiError('invalid_target', { description });
+export function invalidTarget(description: string): DomainError {
+  return new DomainError({ code: 'invalid_target', message: description });
 }
 
 /** The `resource` parameter of a body as a list; undefined when absent. 400 when malformed. */

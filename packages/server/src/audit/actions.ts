@@ -22,6 +22,13 @@ export const AUDIT_EVENTS = [
   'client_changed',
   'client_deleted',
   'token_exchanged',
+  'email_verified',
+  'password_reset_requested',
+  'password_reset',
+  'email_change_requested',
+  'email_changed',
+  'user_erased',
+  'users_imported',
 ] as const satisfies readonly AuditEvent[];
 
 // Compile-time check that the list above names every AuditEvent (and nothing else).

@@ -10,7 +10,7 @@ const SECRET_KEY = /token|password|secret|authorization|cookie/i;
 export interface AuditLogOptions {
   store: AuditStore;
   clock: Clock;
-  logger?: Pick<Logger, 'error' | 'info'>;
+  logger?: Pick<Logger, 'error' | 'info'> & Partial<Pick<Logger, 'debug' | 'isLevelEnabled'>>;
 }
 
 export function createAuditLog(opts: AuditLogOptions): AuditLog {
@@ -25,6 +25,22 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
         sessionId: fields.sessionId ?? null,
         details: scrub(fields.details ?? {}),
       };
+      // Security events are the `info` log (one line each, request lines are `debug`); a successful
+      // refresh is routine traffic and logs at debug.
+      const level = event === 'refresh_succeeded' ? 'debug' : 'info';
+      if (level === 'info' || opts.logger?.isLevelEnabled?.('debug')) {
+        opts.logger?.[level]?.(
+          {
+            event,
+            sub: entry.sub,
+            actor: entry.actor,
+            ip: entry.ip,
+            sessionId: entry.sessionId,
+            details: entry.details,
+          },
+          'audit',
+        );
+      }
       try {
         await opts.store.append(entry);
       } catch (err) {

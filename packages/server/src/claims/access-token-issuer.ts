@@ -3,7 +3,7 @@
 // would issue a wrong token fails closed: the hook throwing, hanging, returning a reserved name, or
 // pushing the token past TESSERA_TOKEN_MAX_BYTES gives no token, a 503 and a logged error.
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { KeyService } from '../services/types.js';
 import type { ClientRecord, SessionRecord, UserRecord } from '../stores/types.js';
 import { type ClaimsHook, ClaimsHookError, runClaimsHook } from './claims-hook.js';
@@ -23,7 +23,7 @@ export interface UserTokenRequest {
 }
 
 export interface AccessTokenIssuer {
-  /** Signs a user token; throws ApiError 503 when application claims cannot be computed. */
+  /** Signs a user token; throws DomainError claims_unavailable (503) when application claims cannot be computed. */
   issueUserToken(request: UserTokenRequest): Promise<string>;
   /**
    * Why `claims` cannot be stored for `user` (a reserved name, or a token past the size limit),
@@ -31,6 +31,8 @@ export interface AccessTokenIssuer {
    */
   storedClaimsProblem(user: UserRecord, claims: unknown): string | undefined;
   readonly maxBytes: number;
+  /** True when a claims hook is loaded (issuing can then fail, so refresh signs before spending). */
+  readonly hasHook: boolean;
 }
 
 export interface AccessTokenIssuerOptions {
@@ -43,11 +45,8 @@ export interface AccessTokenIssuerOptions {
   logger: Pick<Logger, 'error'>;
 }
 
-function unavailable(): ApiError {
-  return new ApiError('temporarily_unavailable', {
-    description: 'The access token could not be issued (application claims unavailable); retry later.',
-    headers: { 'retry-after': '1' },
-  });
+function unavailable(): DomainError {
+  return new DomainError({ code: 'claims_unavailable' });
 }
 
 export function createAccessTokenIssuer(opts: AccessTokenIssuerOptions): AccessTokenIssuer {
@@ -85,6 +84,7 @@ export function createAccessTokenIssuer(opts: AccessTokenIssuerOptions): AccessT
 
   return {
     maxBytes,
+    hasHook: hook !== undefined,
 
     async issueUserToken(request) {
       const { user } = request;

@@ -2,13 +2,10 @@
 // refresh; with `revokeTokens` the user's live access tokens are cut at once (a `sub` revocation),
 // so the next request refreshes and carries the new claims. Sessions stay signed in.
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, RevocationService } from '../services/types.js';
 import type { UserRecord, UserStore } from '../stores/types.js';
 import type { AccessTokenIssuer } from './access-token-issuer.js';
-
-/** Verifiers accept `exp` up to 30 s late; deny-list entries outlive the tokens by a margin. */
-const DENY_MARGIN_SEC = 60;
 
 export interface UserClaimsDeps {
   users: UserStore;
@@ -16,7 +13,6 @@ export interface UserClaimsDeps {
   revocations: Pick<RevocationService, 'revokeUser'>;
   audit: AuditLog;
   clock: Clock;
-  accessTtl: number;
 }
 
 /** 400 naming the claim when `claims` are not acceptable application claims for `user`. */
@@ -26,7 +22,7 @@ export function assertStorableClaims(
   claims: unknown,
 ): asserts claims is Record<string, unknown> {
   const problem = tokens.storedClaimsProblem(user as UserRecord, claims);
-  if (problem) throw new ApiError('invalid_request', { description: `claims: ${problem}` });
+  if (problem) throw new DomainError({ code: 'invalid_input', message: `claims: ${problem}` });
 }
 
 export async function setUserClaims(
@@ -37,14 +33,14 @@ export async function setUserClaims(
   actor: string | null,
 ): Promise<UserRecord> {
   const user = await deps.users.findById(id);
-  if (!user) throw new ApiError('not_found', { description: 'no such user' });
+  if (!user) throw new DomainError({ code: 'not_found', message: 'no such user' });
   assertStorableClaims(deps.tokens, user, claims);
   const now = deps.clock.now();
   const updated = await deps.users.update(id, { claims, updatedAt: now });
-  if (!updated) throw new ApiError('not_found', { description: 'no such user' });
+  if (!updated) throw new DomainError({ code: 'not_found', message: 'no such user' });
   if (opts.revokeTokens) {
     const nowSec = Math.floor(now / 1000);
-    await deps.revocations.revokeUser(id, nowSec + 1, nowSec + 1 + deps.accessTtl + DENY_MARGIN_SEC);
+    await deps.revocations.revokeUser(id, nowSec + 1);
   }
   await deps.audit.record('user_changed', {
     sub: id,

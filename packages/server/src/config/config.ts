@@ -1,5 +1,6 @@
 // The validated, frozen configuration every part of the server reads. Durations are seconds.
 import type { Alg } from '@tessera/core';
+import type { AccountsConfig } from './accounts-config.js';
 import type { RateLimitSpec } from './rate-limit-spec.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -52,6 +53,8 @@ export interface Config {
   readonly claimsTimeoutMs: number;
   /** Largest access token the server issues, bytes (application claims must fit). */
   readonly tokenMaxBytes: number;
+  /** Account lifecycle and mail (config/accounts-config.ts). */
+  readonly accounts: AccountsConfig;
 }
 
 /** A configuration problem at start-up; `variable` is the TESSERA_* name to fix. Exit code 2. */

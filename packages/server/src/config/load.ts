@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Alg } from '@tessera/core';
 import type { ZodError } from 'zod';
 import { parseMasterKey } from '../keys/master-key.js';
+import { loadAccountsConfig } from './accounts-config.js';
 import { type Config, ConfigError } from './config.js';
 import { envSchema } from './schema.js';
 import { secretProblem } from './secret-policy.js';
@@ -23,11 +24,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('TESSERA_REFRESH_TTL', 'must not be longer than TESSERA_SESSION_MAX_AGE');
   }
 
+  const issuer = e.TESSERA_ISSUER ?? `http://localhost:${e.TESSERA_PORT}`;
   const config: Config = {
     production,
     host: e.TESSERA_HOST,
     port: e.TESSERA_PORT,
-    issuer: e.TESSERA_ISSUER ?? `http://localhost:${e.TESSERA_PORT}`,
+    issuer,
     audience: e.TESSERA_AUDIENCE,
     alg: e.TESSERA_ALG as Alg,
     accessTtl: e.TESSERA_ACCESS_TTL,
@@ -57,6 +59,7 @@ export function loadConfig(env: Env = process.env): Config {
     claimsModule: e.TESSERA_CLAIMS_MODULE,
     claimsTimeoutMs: e.TESSERA_CLAIMS_TIMEOUT_MS,
     tokenMaxBytes: e.TESSERA_TOKEN_MAX_BYTES,
+    accounts: loadAccountsConfig(merged, { production, issuer }),
   };
   return Object.freeze(config);
 }

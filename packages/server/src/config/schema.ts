@@ -23,7 +23,7 @@ export const ALGORITHMS = [
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const duration = z.string().transform((value, ctx) => {
+export const duration = z.string().transform((value, ctx) => {
   try {
     const seconds = parseDuration(value.trim());
     if (seconds >= 1) return seconds;
@@ -34,7 +34,7 @@ const duration = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const rateLimit = z.string().transform((value, ctx) => {
+export const rateLimit = z.string().transform((value, ctx) => {
   try {
     return parseRateLimit(value.trim());
   } catch (err) {
@@ -43,7 +43,7 @@ const rateLimit = z.string().transform((value, ctx) => {
   }
 });
 
-const boolean = z.string().transform((value, ctx) => {
+export const boolean = z.string().transform((value, ctx) => {
   const v = value.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
@@ -95,7 +95,7 @@ const cidrs = list.transform((items, ctx) => {
   return items;
 });
 
-const issuer = z.string().transform((value, ctx) => {
+export const issuer = z.string().transform((value, ctx) => {
   const trimmed = value.trim().replace(/\/+$/, '');
   try {
     const url = new URL(trimmed);
@@ -110,7 +110,7 @@ const issuer = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** Raw environment → typed values. Optional ones stay undefined; `load.ts` derives the rest. */
 export const envSchema = z.object({

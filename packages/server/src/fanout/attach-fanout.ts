@@ -1,18 +1,17 @@
-// Wraps the revocation and key services so that a change made here is signalled to the other
-// instances, and a signal from another instance makes this one read the store at once. The
-// wrapped services keep the same interfaces, so routes and the session service do not change.
+// Connects the services to the other instances. It listens: a revocation or a rotation made here is
+// signalled to the others, and a signal from another instance makes this one read the store at
+// once. The services are not wrapped; routes and the session service use them directly.
 import type { KeyService, RevocationService } from '../services/types.js';
 import type { FanoutLogger, FanoutSignal, FanoutTransport } from './types.js';
 
 /** The revocation service's extras the fan-out needs (revocation/revocation-service.ts). */
-export interface PollableRevocations extends RevocationService {
+export interface PollableRevocations {
   readonly cursor: number;
   poll(): Promise<void>;
+  subscribe: RevocationService['subscribe'];
 }
 
 export interface AttachedFanout {
-  readonly revocations: RevocationService;
-  readonly keys: KeyService;
   readonly transport: FanoutTransport;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -21,19 +20,16 @@ export interface AttachedFanout {
 export function attachFanout(opts: {
   transport: FanoutTransport;
   revocations: PollableRevocations;
-  keys: KeyService;
+  keys: Pick<KeyService, 'reload' | 'onRotated'>;
   logger?: FanoutLogger;
 }): AttachedFanout {
-  const { transport, revocations: inner, keys: innerKeys } = opts;
-  // The service announces each record (with its cursor) synchronously inside its add, so the
-  // highest cursor seen here after a revoke call is that entry's cursor (or a later one).
-  let lastLocal = 0;
-  let unsubscribe: (() => void) | undefined;
+  const { transport, revocations, keys } = opts;
+  const unsubscribe: Array<() => void> = [];
   let keysReloading: Promise<void> | undefined;
 
   async function catchUp(cursor: number): Promise<void> {
     // A poll already in flight may have read the store before this entry committed: poll again.
-    for (let i = 0; i < 2 && inner.cursor < cursor; i++) await inner.poll();
+    for (let i = 0; i < 2 && revocations.cursor < cursor; i++) await revocations.poll();
   }
 
   function onSignal(signal: FanoutSignal): void {
@@ -43,7 +39,7 @@ export function attachFanout(opts: {
       );
       return;
     }
-    keysReloading ??= innerKeys
+    keysReloading ??= keys
       .reload()
       .catch((err) => opts.logger?.warn({ err }, 'keyring reload after a signal failed; the timer retries'))
       .finally(() => {
@@ -51,44 +47,20 @@ export function attachFanout(opts: {
       });
   }
 
-  async function signalled(fn: () => Promise<void>): Promise<void> {
-    await fn();
-    transport.publish({ kind: 'revocation', cursor: lastLocal });
-  }
-
-  const revocations: RevocationService = {
-    start: () => inner.start(),
-    stop: () => inner.stop(),
-    revokeToken: (jti, exp) => signalled(() => inner.revokeToken(jti, exp)),
-    revokeSession: (sid, exp) => signalled(() => inner.revokeSession(sid, exp)),
-    revokeUser: (sub, iatBefore, exp) => signalled(() => inner.revokeUser(sub, iatBefore, exp)),
-    isRevoked: (payload) => inner.isRevoked(payload),
-    since: (cursor, limit) => inner.since(cursor, limit),
-    subscribe: (listener) => inner.subscribe(listener),
-  };
-
-  const keys: KeyService = Object.create(innerKeys, {
-    rotateNow: {
-      value: async (actor: string | null, o?: { replace?: string }) => {
-        const kid = await innerKeys.rotateNow(actor, o);
-        transport.publish({ kind: 'keys' });
-        return kid;
-      },
-    },
-  });
-
   return {
-    revocations,
-    keys,
     transport,
     async start() {
-      unsubscribe = inner.subscribe((entry) => {
-        if (entry.cursor > lastLocal) lastLocal = entry.cursor;
-      });
+      // The service announces each local entry after the store committed it, with its cursor.
+      unsubscribe.push(
+        revocations.subscribe((entry, origin) => {
+          if (origin === 'local') transport.publish({ kind: 'revocation', cursor: entry.cursor });
+        }),
+        keys.onRotated(() => transport.publish({ kind: 'keys' })),
+      );
       await transport.start(onSignal);
     },
     async stop() {
-      unsubscribe?.();
+      for (const off of unsubscribe.splice(0)) off();
       await transport.stop();
       await keysReloading;
     },

@@ -1,16 +1,15 @@
-// Picks the fan-out transport from the configuration: Redis pub/sub when TESSERA_REDIS_URL is set,
+// Picks the fan-out transport for the backend: Redis pub/sub when TESSERA_REDIS_URL is set,
 // PostgreSQL LISTEN/NOTIFY on a postgres database, in-process on SQLite. Whatever the transport,
 // the store poll keeps running underneath, which is the fallback when the broker is down.
 import { randomBytes } from 'node:crypto';
-import { parseDatabaseUrl } from '../stores/database-url.js';
+import type { Backend } from '../stores/backend.js';
 import { createLocalFanout } from './local-fanout.js';
 import { createPostgresFanout } from './postgres-fanout.js';
 import { createRedisFanout } from './redis-fanout.js';
 import type { FanoutLogger, FanoutTransport } from './types.js';
 
 export interface CreateFanoutOptions {
-  databaseUrl: string;
-  redisUrl?: string | undefined;
+  backend: Backend;
   logger?: FanoutLogger;
   /** Channel name (default `tessera_fanout`); tests isolate databases with their own. */
   channel?: string;
@@ -18,22 +17,21 @@ export interface CreateFanoutOptions {
 
 export function createFanoutTransport(opts: CreateFanoutOptions): FanoutTransport {
   const instanceId = randomBytes(9).toString('base64url');
-  const target = parseDatabaseUrl(opts.databaseUrl);
-  // Redis channels are global to the Redis server: scope them by database so two deployments
-  // (or two test databases) sharing one Redis do not wake each other.
-  const scope = target.kind === 'sqlite' ? target.path : new URL(target.url).pathname.slice(1);
+  const { database, redisUrl, scope } = opts.backend;
   const channel = opts.channel ?? 'tessera_fanout';
-  if (opts.redisUrl) {
+  if (redisUrl) {
+    // Redis channels are global to the Redis server: scope them by database so two deployments
+    // (or two test databases) sharing one Redis do not wake each other.
     return createRedisFanout({
-      url: opts.redisUrl,
+      url: redisUrl,
       channel: `${channel}:${scope}`,
       instanceId,
       logger: opts.logger,
     });
   }
-  if (target.kind === 'postgres') {
+  if (database.kind === 'postgres') {
     // NOTIFY is already scoped to the database.
-    return createPostgresFanout({ url: target.url, channel, instanceId, logger: opts.logger });
+    return createPostgresFanout({ url: database.url, channel, instanceId, logger: opts.logger });
   }
   return createLocalFanout({ channel: `${channel}:${scope}`, instanceId });
 }

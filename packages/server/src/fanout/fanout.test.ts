@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import pg from 'pg';
+import { rotationListeners } from '../keys/verifiers.js';
 import { createRevocationService } from '../revocation/revocation-service.js';
-import type { KeyService } from '../services/types.js';
-import { createStores } from '../stores/index.js';
+import { createStores, resolveBackend } from '../stores/index.js';
 import { attachFanout } from './attach-fanout.js';
 import { createFanoutTransport } from './create-fanout.js';
 import { parseMessage } from './types.js';
@@ -19,23 +19,15 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const postgresUrl = process.env.TESSERA_TEST_POSTGRES_URL?.trim();
 const redisUrl = process.env.TESSERA_TEST_REDIS_URL?.trim();
 
-function fakeKeys(onReload: () => void): KeyService {
-  // Only reload() is reached by the fan-out; the rest must not be called.
-  const unused = () => {
-    throw new Error('not used by the fan-out');
-  };
+/** The two things the fan-out uses of a key service: reload, and hearing of local rotations. */
+function fakeKeys(onReload: () => void) {
+  const rotated = rotationListeners();
   return {
-    start: unused,
-    stop: unused,
-    signAccessToken: unused,
-    verifyAccessToken: unused,
-    jwks: unused,
-    rotateNow: async () => 'k2',
     reload: async () => onReload(),
-    list: unused,
-    jwksMaxAge: unused,
-    algorithm: 'ES256',
-  } as unknown as KeyService;
+    onRotated: rotated.add,
+    /** What the real key service does after a manual rotation. */
+    rotate: () => rotated.emit('k2'),
+  };
 }
 
 /** Two "instances" on `databaseUrl`: revoke on the first, measure until the second knows. */
@@ -48,33 +40,37 @@ async function roundTrip(
   for (let i = 0; i < 2; i++) {
     const stores = await createStores({ databaseUrl });
     await stores.migrate();
-    const service = createRevocationService({ store: stores.revocations, pollInterval: 60_000 });
-    const fanout = attachFanout({
-      transport: createFanoutTransport({ databaseUrl, redisUrl: redis }),
-      revocations: service,
-      keys: fakeKeys(() => {
-        if (i === 1) reloaded = true;
-      }),
+    const service = createRevocationService({
+      store: stores.revocations,
+      accessTtl: 600,
+      pollInterval: 60_000,
     });
-    await fanout.revocations.start();
+    const keys = fakeKeys(() => {
+      if (i === 1) reloaded = true;
+    });
+    const fanout = attachFanout({
+      transport: createFanoutTransport({ backend: resolveBackend({ databaseUrl, redisUrl: redis }) }),
+      revocations: service,
+      keys,
+    });
+    await service.start();
     await fanout.start();
-    sides.push({ stores, service, fanout });
+    sides.push({ stores, service, fanout, keys });
   }
   const [a, b] = sides;
   assert.ok(a && b);
   try {
     const sid = randomBytes(12).toString('base64url');
-    const exp = Math.floor(Date.now() / 1000) + 600;
     const payload = { sid, sub: 'u_1', iat: Math.floor(Date.now() / 1000), jti: 'j1' };
     assert.equal(b.service.isRevoked(payload), false);
     const started = Date.now();
-    await a.fanout.revocations.revokeSession(sid, exp);
+    await a.service.revokeSession(sid);
     while (!b.service.isRevoked(payload)) {
       if (Date.now() - started > 5_000) throw new Error('the signal never arrived');
       await new Promise((r) => setTimeout(r, 2));
     }
     const ms = Date.now() - started;
-    await a.fanout.keys.rotateNow('admin');
+    a.keys.rotate();
     for (let i = 0; i < 250 && !reloaded; i++) await new Promise((r) => setTimeout(r, 2));
     return { ms, keysReloaded: reloaded, mode: a.fanout.transport.mode };
   } finally {
@@ -158,9 +154,15 @@ describe('on real servers', {
     const result = await withDatabase(async (url) => {
       const stores = await createStores({ databaseUrl: url });
       await stores.migrate();
-      const service = createRevocationService({ store: stores.revocations, pollInterval: 60_000 });
+      const service = createRevocationService({
+        store: stores.revocations,
+        accessTtl: 600,
+        pollInterval: 60_000,
+      });
       const fanout = attachFanout({
-        transport: createFanoutTransport({ databaseUrl: url, redisUrl: 'redis://127.0.0.1:1' }),
+        transport: createFanoutTransport({
+          backend: resolveBackend({ databaseUrl: url, redisUrl: 'redis://127.0.0.1:1' }),
+        }),
         revocations: service,
         keys: fakeKeys(() => undefined),
       });
@@ -168,7 +170,7 @@ describe('on real servers', {
         await service.start();
         await fanout.start();
         assert.equal(fanout.transport.connected, false);
-        await fanout.revocations.revokeToken('jti-1', Math.floor(Date.now() / 1000) + 60);
+        await service.revokeToken('jti-1', Math.floor(Date.now() / 1000) + 60);
         return service.isRevoked({ jti: 'jti-1' });
       } finally {
         await fanout.stop();

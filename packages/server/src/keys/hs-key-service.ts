@@ -3,8 +3,8 @@
 // The JWKS is empty (a symmetric key is never published).
 import { createHmac } from 'node:crypto';
 import { importKey } from '@tessera/core';
-import type { KeyServiceBase, KeyServiceHooks } from './key-service-base.js';
-import { makeVerifiers } from './key-service-base.js';
+import type { KeyService } from '../services/types.js';
+import { type KeyServiceHooks, makeVerifiers } from './verifiers.js';
 
 export interface CreateHsKeyServiceOptions extends KeyServiceHooks {
   /** TESSERA_HS_SECRET; required in production (the config refuses to start without it). */
@@ -22,7 +22,7 @@ export class KeyRotationUnsupportedError extends Error {
   }
 }
 
-export function createHsKeyService(opts: CreateHsKeyServiceOptions): KeyServiceBase {
+export function createHsKeyService(opts: CreateHsKeyServiceOptions): KeyService {
   let secret: Buffer;
   if (opts.hsSecret) secret = Buffer.from(opts.hsSecret, 'utf8');
   else if (opts.masterKey) {
@@ -47,7 +47,6 @@ export function createHsKeyService(opts: CreateHsKeyServiceOptions): KeyServiceB
       );
     },
     verifyAccessToken: verifiers.verify,
-    verifyAnyAudience: verifiers.verifyAnyAudience,
     jwks: () => ({ keys: [] }),
     jwksMaxAge: () => 3600,
     async rotateNow() {
@@ -70,5 +69,7 @@ export function createHsKeyService(opts: CreateHsKeyServiceOptions): KeyServiceB
     activeKid: () => key.kid,
     keyAgeSeconds: () => 0,
     policy: () => undefined,
+    // No rotation, so nothing to announce.
+    onRotated: () => () => undefined,
   };
 }

@@ -1,7 +1,6 @@
 export { type CreateAnyKeyServiceOptions, createKeyService } from './create-key-service.js';
 export { createHsKeyService, KeyRotationUnsupportedError } from './hs-key-service.js';
 export { type CreateKeyServiceOptions, createStoredKeyService } from './key-service.js';
-export type { KeyServiceBase, KeyServiceHooks } from './key-service-base.js';
 export {
   devMasterKeyPath,
   type LoadMasterKeyOptions,
@@ -14,3 +13,4 @@ export {
 export { DEFAULT_ROTATE_EVERY, type RotationPolicy, rotationPolicy } from './rotation-policy.js';
 export { SealError, seal, unseal } from './sealing.js';
 export { describeKey, newStoredKey } from './stored-keys.js';
+export { CLOCK_TOLERANCE_SEC, type KeyServiceHooks } from './verifiers.js';

@@ -10,16 +10,11 @@ import {
   planRotation,
   type TesseraKey,
 } from '@tessera/core';
-import type { AuditLog } from '../services/types.js';
+import type { AuditLog, KeyService } from '../services/types.js';
 import type { KeyStore, StoredKey } from '../stores/types.js';
-import {
-  type KeyServiceBase,
-  type KeyServiceHooks,
-  makeVerifiers,
-  type Verifiers,
-} from './key-service-base.js';
 import { rotationPolicy } from './rotation-policy.js';
 import { describeKey, newStoredKey, privateKeyOfRow, publicKeyOfRow, toKeyRecord } from './stored-keys.js';
+import { type KeyServiceHooks, makeVerifiers, rotationListeners, type Verifiers } from './verifiers.js';
 
 export interface CreateKeyServiceOptions extends KeyServiceHooks {
   keyStore: KeyStore;
@@ -38,7 +33,7 @@ export interface CreateKeyServiceOptions extends KeyServiceHooks {
   audit?: AuditLog;
 }
 
-export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServiceBase {
+export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyService {
   const { keyStore, masterKey, alg } = opts;
   const clock = opts.clock ?? { now: () => Date.now() };
   const policy = rotationPolicy(opts);
@@ -53,6 +48,7 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
   let timer: NodeJS.Timeout | undefined;
   let rotating: Promise<string> | undefined;
   let reloading: Promise<void> | undefined;
+  const rotated = rotationListeners();
 
   function publicKey(row: StoredKey): TesseraKey {
     let key = publicKeys.get(row.kid);
@@ -226,22 +222,22 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
         o?.ttl === undefined ? undefined : { ttl: Math.min(o.ttl, opts.accessTtl) },
       );
     },
-    verifyAccessToken(token) {
+    verifyAccessToken(token, o) {
       if (!verifiers) throw new Error('key service not started');
-      return verifiers.verify(token);
-    },
-    verifyAnyAudience(token) {
-      if (!verifiers) throw new Error('key service not started');
-      return verifiers.verifyAnyAudience(token);
+      return verifiers.verify(token, o);
     },
     jwks: () => jwks,
     jwksMaxAge: () => policy.jwksMaxAge,
     rotateNow(actor, o) {
       // Concurrent calls in this process share one rotation; across instances the lock and the
       // "is the key I wanted replaced still active?" check make the same guarantee.
-      rotating ??= rotate(actor, o?.replace).finally(() => {
-        rotating = undefined;
-      });
+      if (!rotating) {
+        rotating = rotate(actor, o?.replace).finally(() => {
+          rotating = undefined;
+        });
+        // Listeners (the fan-out) hear of each rotation this instance made, once.
+        rotating.then(rotated.emit, () => undefined);
+      }
       return rotating;
     },
     reload,
@@ -255,5 +251,6 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
       return since === undefined ? 0 : Math.max(0, (clock.now() - since) / 1000);
     },
     policy: () => policy,
+    onRotated: rotated.add,
   };
 }

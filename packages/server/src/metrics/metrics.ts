@@ -94,6 +94,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
       this.set(opts.denyListSize?.() ?? 0);
     },
   });
+  const series = new Map<string, Map<string, Map<number, { observe(v: number): void }>>>();
   // Pre-create the common series so dashboards see zeros instead of gaps.
   for (const kind of ['login', 'refresh', 'client_credentials']) tokensIssued.labels(kind).inc(0);
   logins.labels('success').inc(0);
@@ -115,7 +116,25 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
     rateLimited: (limit) => limited.labels(limit).inc(),
     verifyFailed: (code) => verifyFailures.labels(code).inc(),
     observeRequest(method, route, status, seconds) {
-      latency.labels(method, route, String(status)).observe(seconds);
+      // prom-client's labels() builds a sorted key string on every call; the children of the few
+      // (route, method, status) series are looked up in nested maps instead: no allocation per
+      // request once a series exists.
+      let byMethod = series.get(route);
+      if (byMethod === undefined) {
+        byMethod = new Map();
+        series.set(route, byMethod);
+      }
+      let byStatus = byMethod.get(method);
+      if (byStatus === undefined) {
+        byStatus = new Map();
+        byMethod.set(method, byStatus);
+      }
+      let child = byStatus.get(status);
+      if (child === undefined) {
+        child = latency.labels(method, route, String(status));
+        byStatus.set(status, child);
+      }
+      child.observe(seconds);
     },
   };
 }

@@ -4,7 +4,7 @@
 // feed) makes the server, introspection and every @tessera/verify refuse them.
 import { z } from 'zod';
 import type { Clock } from '../app-context.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, RevocationService } from '../services/types.js';
 import type { ClientPatch, ClientRecord, ClientStore } from '../stores/types.js';
 import { parseJwks } from './client-assertion.js';
@@ -13,9 +13,6 @@ import { createClient, hashClientSecret, newClientSecret } from './client-secret
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const CLIENT_GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT] as const;
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
-
-/** Verifiers accept `exp` up to 30 s late; deny-list entries outlive the tokens by a margin. */
-const DENY_MARGIN_SEC = 60;
 
 // RFC 6749 section 3.3: scope tokens are printable ASCII without space, quote or backslash.
 const scopeToken = z
@@ -63,16 +60,14 @@ export interface ClientAdminDeps {
   revocations: Pick<RevocationService, 'revokeUser'>;
   audit: AuditLog;
   clock: Clock;
-  /** Access-token lifetime, seconds. */
-  accessTtl: number;
 }
 
-function badRequest(description: string): ApiError {
-  return new ApiError('invalid_request', { description });
+function badRequest(description: string): DomainError {
+  return new DomainError({ code: 'invalid_input', message: description });
 }
 
-function notFound(): ApiError {
-  return new ApiError('not_found', { description: 'no such client' });
+function notFound(): DomainError {
+  return new DomainError({ code: 'not_found', message: 'no such client' });
 }
 
 /** A registered JWKS must hold usable public keys (private members are refused outright). */
@@ -127,7 +122,7 @@ export async function registerClient(
 /** Refuses every live token of the client (service tokens have sub = client_id). */
 async function revokeClientTokens(deps: ClientAdminDeps, clientId: string): Promise<void> {
   const nowSec = Math.floor(deps.clock.now() / 1000);
-  await deps.revocations.revokeUser(clientId, nowSec + 1, nowSec + 1 + deps.accessTtl + DENY_MARGIN_SEC);
+  await deps.revocations.revokeUser(clientId, nowSec + 1);
 }
 
 export async function changeClient(

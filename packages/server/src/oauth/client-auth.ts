@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
-import { type AuthInfo, verifyBearer } from '../plugins/authenticate.js';
+import { type AuthInfo, serverVerifier, verifyBearer } from '../plugins/authenticate.js';
 import type { ClientRecord } from '../stores/types.js';
 import { authenticateByAssertion, clientAssertionOf } from './client-auth-jwt.js';
 import { verifyClientSecret } from './client-secrets.js';
@@ -77,7 +77,7 @@ export async function authenticateClientOrAdmin(
 ): Promise<Caller> {
   const header = request.headers.authorization;
   if (typeof header === 'string' && /^bearer /i.test(header)) {
-    const auth = verifyBearer(ctx, request);
+    const auth = verifyBearer(serverVerifier(ctx), request);
     if (!auth.roles.includes('admin')) {
       throw new ApiError('insufficient_scope', {
         headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' },

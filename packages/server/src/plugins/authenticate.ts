@@ -1,20 +1,19 @@
-// Bearer authentication: `Authorization: Bearer <jwt>` → keys.verifyAccessToken (signature, alg,
-// iss, aud, exp, deny-list) → `request.auth`. A missing token is 401 `Bearer`; a bad one is 401
-// `Bearer error="invalid_token"`; a missing role is 403 `insufficient_scope`.
-import type { JwtPayload } from '@tessera/core';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+// Bearer authentication through @tessera/verify, with this server's key service as the verifier:
+// the same RFC 6750 extraction, challenges and role checks every resource service uses. A missing
+// token is 401 `Bearer`; a bad one 401 `Bearer error="invalid_token"`; a malformed Authorization
+// header 400 `invalid_request`; a missing role 403 `insufficient_scope`.
+import {
+  type AuthInfo,
+  type AuthOptions,
+  type AuthOutcome,
+  authenticateSync,
+  type TokenVerifier,
+} from '@tessera/verify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { insufficientScope, invalidToken, missingToken } from '../errors.js';
-import { isDelegatedToken, isServiceToken } from '../oauth/token-kind.js';
+import { deniedError } from '../errors.js';
 
-export interface AuthInfo {
-  /** The user id (`sub`). */
-  sub: string;
-  /** The session id (`sid`), absent for client-credentials tokens. */
-  sid: string | undefined;
-  roles: string[];
-  payload: JwtPayload;
-}
+export type { AuthInfo } from '@tessera/verify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,57 +21,77 @@ declare module 'fastify' {
   }
 }
 
-/** Longest Authorization header looked at; core rejects long tokens too, this avoids the work. */
-const MAX_AUTHORIZATION_LENGTH = 8 * 1024 + 16;
+const NO_SUBJECT = Object.assign(new Error('token without a subject'), { code: 'ERR_JWT_CLAIM_INVALID' });
 
-/** The bearer token of the request, or undefined when there is no Bearer Authorization header. */
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || header.length > MAX_AUTHORIZATION_LENGTH) return undefined;
-  const space = header.indexOf(' ');
-  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return undefined;
-  const token = header.slice(space + 1).trim();
-  return token === '' ? undefined : token;
-}
-
-/** Verifies a bearer token; throws ApiError (401) when it is missing or invalid. */
-export function verifyBearer(ctx: AppContext, request: FastifyRequest): AuthInfo {
-  const header = request.headers.authorization;
-  const token = bearerToken(request);
-  if (token === undefined) throw header === undefined ? missingToken() : invalidToken();
-  let payload: JwtPayload;
-  try {
-    payload = ctx.services.keys.verifyAccessToken(token).payload;
-  } catch (err) {
-    request.log.info({ code: (err as { code?: string }).code ?? 'unknown' }, 'bearer token rejected');
-    throw invalidToken();
-  }
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidToken();
-  // The server's own API is the user's: a service token or a token a service obtained for the user
-  // by exchange is refused here even when its audience matches (RFC 8725 section 3.11).
-  if (isServiceToken(payload) || isDelegatedToken(payload)) {
-    request.log.info({ code: 'ERR_TOKEN_KIND' }, 'bearer token rejected: not a direct user token');
-    throw invalidToken();
-  }
-  const roles = Array.isArray(payload.roles)
-    ? payload.roles.filter((r): r is string => typeof r === 'string')
-    : [];
-  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
-  return { sub: payload.sub, sid, roles, payload };
-}
-
-/** preHandler: requires a valid bearer token and sets `request.auth`. */
-export function requireAuth(ctx: AppContext): preHandlerAsyncHookHandler {
-  return async function authenticate(request) {
-    request.auth = verifyBearer(ctx, request);
+/** The key service as a verify TokenVerifier: tokens issued here, with a subject. */
+export function serverVerifier(ctx: AppContext): TokenVerifier {
+  const keys = ctx.services.keys;
+  return (token) => {
+    const verified = keys.verifyAccessToken(token);
+    const sub = verified.payload.sub;
+    if (typeof sub !== 'string' || sub === '') throw NO_SUBJECT;
+    return verified;
   };
 }
 
-/** preHandler: requires a valid bearer token carrying `role` (e.g. 'admin'). */
-export function requireRole(ctx: AppContext, role: string): preHandlerAsyncHookHandler {
-  return async function authorize(request) {
-    const auth = verifyBearer(ctx, request);
-    if (!auth.roles.includes(role)) throw insufficientScope(role);
-    request.auth = auth;
+// verify's onError receives the precise reason of a refusal (for the log, never the client). The
+// check is synchronous, so one shared callback parks the code here and the caller reads it right
+// after: no closure or options object is allocated per request.
+let refusalCode: string | undefined;
+const noteRefusal = (_err: unknown, info: { status: number; code: string }) => {
+  refusalCode = info.status === 401 && info.code !== 'missing_token' ? info.code : undefined;
+};
+// The server's own API is the user's: a service token, or a token a service obtained for the user
+// by exchange (`act`), is refused even when its audience matches (RFC 8725 section 3.11).
+const USER_ONLY = { tokenKind: 'user', delegation: 'refuse' } as const;
+const ANY: AuthOptions = { ...USER_ONLY, onError: noteRefusal };
+const OPTIONAL: AuthOptions = { ...USER_ONLY, optional: true, onError: noteRefusal };
+
+function withRules(rules: Pick<AuthOptions, 'requireRoles' | 'optional'>): AuthOptions {
+  if (rules.requireRoles === undefined) return rules.optional ? OPTIONAL : ANY;
+  return { ...rules, ...USER_ONLY, onError: noteRefusal };
+}
+
+function check(verifier: TokenVerifier, request: FastifyRequest, options: AuthOptions): AuthOutcome {
+  refusalCode = undefined;
+  const outcome = authenticateSync(
+    { authorization: request.headers.authorization, cookie: undefined, url: undefined },
+    verifier,
+    options,
+  );
+  if (refusalCode !== undefined) request.log.info({ code: refusalCode }, 'bearer token rejected');
+  return outcome;
+}
+
+/** Authenticates a request; the outcome says who the caller is or how to refuse. */
+export function authenticateBearer(
+  verifier: TokenVerifier,
+  request: FastifyRequest,
+  rules: Pick<AuthOptions, 'requireRoles' | 'optional'> = {},
+): AuthOutcome {
+  return check(verifier, request, withRules(rules));
+}
+
+/** Like authenticateBearer, but throws the refusal (ApiError with its challenge). */
+export function verifyBearer(verifier: TokenVerifier, request: FastifyRequest): AuthInfo {
+  const outcome = authenticateBearer(verifier, request);
+  if (!outcome.ok) throw deniedError(outcome.denial);
+  return outcome.auth as AuthInfo;
+}
+
+/** onRequest hook: requires a valid bearer token (carrying `role`, if given) and sets `request.auth`. */
+export function requireAuth(ctx: AppContext, role?: string): onRequestHookHandler {
+  const verifier = serverVerifier(ctx);
+  const options = withRules(role === undefined ? {} : { requireRoles: [role] });
+  return function authenticate(request, _reply, done) {
+    const outcome = check(verifier, request, options);
+    if (!outcome.ok) return done(deniedError(outcome.denial));
+    request.auth = outcome.auth;
+    done();
   };
+}
+
+/** onRequest hook: requires a valid bearer token carrying `role` (e.g. 'admin'). */
+export function requireRole(ctx: AppContext, role: string): onRequestHookHandler {
+  return requireAuth(ctx, role);
 }

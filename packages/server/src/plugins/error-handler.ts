@@ -1,10 +1,12 @@
-// The single error handler: ApiError → its status and JSON; framework errors (bad JSON, wrong
+// The single error handler: ApiError → its status and JSON; a service's DomainError → its HTTP
+// answer (errors.ts apiErrorOf); framework errors (bad JSON, wrong
 // content type, oversized body) → 400/413/415; core token errors → 401 invalid_token; anything else
 // → a generic 500 logged with the request id. No stack trace ever reaches the client.
 import { TesseraError } from '@tessera/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { API_ERRORS, ApiError, type ApiErrorCode, invalidToken } from '../errors.js';
+import { API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf, invalidToken } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -42,6 +44,7 @@ const FRAMEWORK_CODES: Record<string, { code: ApiErrorCode; description?: string
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return apiErrorOf(error.failure, error);
   if (error instanceof TesseraError) return invalidToken(error);
   if (error instanceof ZodError) {
     const issue = error.issues[0];

@@ -9,23 +9,31 @@ export interface SecurityHeadersOptions {
 }
 
 export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions): void {
+  // Computed once: the headers every response carries.
+  const always: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    ...(opts.hsts ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+  const names = Object.keys(always);
+  const values = names.map((name) => always[name] as string);
   // Callback style, not async: no I/O here, and an async hook costs a promise and a microtask
   // turn on every response.
   app.addHook('onSend', (request, reply, payload, done) => {
     // Here rather than in an onRequest hook of its own: one hook less per request.
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
+    for (let i = 0; i < names.length; i++) reply.header(names[i] as string, values[i]);
     if (!reply.hasHeader('content-security-policy')) {
       // Pages (the console) set their own CSP; everything else is data and may load nothing.
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      reply.header('content-security-policy', DATA_CSP);
     }
     if (!reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
       reply.header('pragma', 'no-cache');
     }
-    if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     done(null, payload);
   });
 }
+
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";

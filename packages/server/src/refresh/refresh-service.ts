@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
 import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -40,7 +40,7 @@ export interface IssueOptions {
 
 export interface RefreshService {
   startSession(user: UserRecord, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
-  /** Throws ApiError('invalid_grant') for unknown, expired, revoked or reused tokens. */
+  /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
   rotate(refreshToken: string, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
@@ -64,13 +64,14 @@ export interface RefreshServiceOptions {
   reuseInterval: number;
 }
 
-const invalidGrant = (description?: string): ApiError =>
-  new ApiError('invalid_grant', description === undefined ? {} : { description });
+const invalidGrant = (message?: string): DomainError =>
+  new DomainError(message === undefined ? { code: 'invalid_grant' } : { code: 'invalid_grant', message });
 
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
 
-  // Made before anything is stored or spent, so a claims hook that fails (503) costs nothing.
+  // A claims hook can fail (503): with one, the access token is made before anything is stored or
+  // spent, so a failing hook costs the caller nothing.
   async function accessTokenFor(
     user: UserRecord,
     session: Pick<SessionRecord, 'id'> & Partial<SessionRecord>,
@@ -81,6 +82,24 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     return opts.tokens
       ? opts.tokens.issueUserToken({ user, session: session as SessionRecord, base, audience })
       : keys.signAccessToken(base, audience === undefined ? {} : { audience });
+  }
+
+  /** With a claims hook: the access token for the family of `hash`, signed before the spend. */
+  async function presign(hash: string, now: number, issueOpts: IssueOptions | undefined) {
+    if (!opts.tokens?.hasHook) return undefined;
+    const record = await stores.refreshTokens.get(hash);
+    if (!record || record.spentAt !== null || record.expiresAt <= now) return undefined;
+    const [session, user] = await Promise.all([
+      stores.sessions.get(record.sessionId),
+      stores.users.findById(record.userId),
+    ]);
+    if (!session || session.revokedAt !== null || session.expiresAt <= now) return undefined;
+    if (!user || user.disabled) return undefined;
+    return {
+      userId: user.id,
+      updatedAt: user.updatedAt,
+      token: await accessTokenFor(user, session, issueOpts),
+    };
   }
 
   function issue(
@@ -99,17 +118,6 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       user,
       session,
     };
-  }
-
-  /** Loads what a refresh needs and checks it is still alive; any failure is the same invalid_grant. */
-  async function liveFamily(sessionId: string, userId: string, now: number) {
-    const session = await stores.sessions.get(sessionId);
-    if (!session || session.revokedAt !== null) throw invalidGrant();
-    if (session.expiresAt <= now)
-      throw invalidGrant('The session has reached its maximum age; sign in again.');
-    const user = await stores.users.findById(userId);
-    if (!user || user.disabled) throw invalidGrant();
-    return { session, user };
   }
 
   async function onReuse(session: SessionRecord, client: ClientInfo, spentAt: number): Promise<never> {
@@ -155,47 +163,50 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     async rotate(presented, client, issueOpts) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
-      const hash = hashRefreshToken(presented);
-      const record = await stores.refreshTokens.get(hash);
-      if (!record) throw invalidGrant();
-      const { session, user } = await liveFamily(record.sessionId, record.userId, now);
-      if (record.spentAt === null && record.expiresAt <= now) throw invalidGrant();
-
       const successor = deriveSuccessor(opts.successorKey, presented);
       const successorHash = hashRefreshToken(successor);
-      const successorExpiresAt = Math.min(now + opts.refreshTtl * 1000, session.expiresAt);
-      const fresh = record.spentAt === null ? await accessTokenFor(user, session, issueOpts) : undefined;
-      const result = await stores.refreshTokens.consume(hash, now, {
-        hash: successorHash,
-        sessionId: session.id,
-        userId: user.id,
-        createdAt: now,
-        expiresAt: successorExpiresAt,
+      // One transaction in the store: read token + session + user, and if all are live, spend the
+      // token, insert the successor, touch the session and audit refresh_succeeded.
+      const hash = hashRefreshToken(presented);
+      const signed = await presign(hash, now, issueOpts);
+      const result = await stores.refreshTokens.rotate({
+        hash,
+        now,
+        successorHash,
+        successorExpiresAt: now + opts.refreshTtl * 1000,
+        ip: client.ip,
       });
-
       if (result.status === 'unknown') throw invalidGrant();
-      if (result.status === 'spent') {
-        const spentAt = result.token.spentAt ?? 0;
-        const inGrace =
-          now - spentAt <= opts.reuseInterval * 1000 && result.token.successorHash === successorHash;
-        if (!inGrace) return onReuse(session, client, spentAt);
-        // Same successor as the first caller got: two tabs racing or a retried request.
-        const existing = await stores.refreshTokens.get(successorHash);
-        if (!existing) throw invalidGrant();
+      const { token, session, user } = result;
+      if (result.status === 'rotated') {
         opts.metrics?.tokenIssued('refresh');
-        const accessToken = fresh ?? (await accessTokenFor(user, session, issueOpts));
-        return issue(accessToken, user, session, successor, existing.expiresAt);
+        const fresh =
+          signed && signed.userId === user.id && signed.updatedAt === user.updatedAt
+            ? signed.token
+            : await accessTokenFor(user, session, issueOpts);
+        return issue(fresh, user, session, successor, result.successorExpiresAt ?? now);
       }
 
-      await stores.sessions.touch(session.id, now, client.ip);
-      await audit.record('refresh_succeeded', { sub: user.id, sessionId: session.id, ip: client.ip });
+      // Not rotated: say why, in the order the rules are written.
+      if (session.revokedAt !== null) throw invalidGrant();
+      if (session.expiresAt <= now)
+        throw invalidGrant('The session has reached its maximum age; sign in again.');
+      if (user.disabled) throw invalidGrant();
+      if (token.spentAt === null) throw invalidGrant(); // expired
+      const inGrace =
+        now - token.spentAt <= opts.reuseInterval * 1000 && token.successorHash === successorHash;
+      if (!inGrace || result.successorExpiresAt === null) {
+        if (inGrace) throw invalidGrant(); // the successor is gone (family revoked meanwhile)
+        return onReuse(session, client, token.spentAt);
+      }
+      // Same successor as the first caller got: two tabs racing or a retried request.
       opts.metrics?.tokenIssued('refresh');
       return issue(
-        fresh ?? (await accessTokenFor(user, session, issueOpts)),
+        await accessTokenFor(user, session, issueOpts),
         user,
         session,
         successor,
-        successorExpiresAt,
+        result.successorExpiresAt,
       );
     },
 

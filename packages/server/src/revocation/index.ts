@@ -1,4 +1,3 @@
-export { DenyList } from './deny-list.js';
 export {
   type CreateRevocationServiceOptions,
   createRevocationService,

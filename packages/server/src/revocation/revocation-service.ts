@@ -1,10 +1,16 @@
-// RevocationService: write-through to the store, then memory; a poll of the store picks up what
-// other instances revoked (Redis pub/sub or PostgreSQL NOTIFY can shorten this later), and
-// subscribers (the SSE stream) hear about every entry, local or remote.
+// RevocationService: write-through to the store, then the in-memory deny-list; a poll of the store
+// picks up what other instances revoked (the fan-out makes that poll happen at once), and
+// subscribers (the SSE stream, the fan-out) hear about every entry, local or remote.
+//
+// The deny-list is @tessera/verify's RevocationStore, the same structure resource services use, so
+// both sides decide "is this token revoked?" with one implementation. Expiry is decided here only:
+// an entry's `exp` is the last `exp` a token it covers can carry (the token's own for a `jti`,
+// now + access TTL for a session or a user), and the deny-list keeps it a clock tolerance longer.
 import type { JwtPayload } from '@tessera/core';
-import type { RevocationService } from '../services/types.js';
+import { createRevocationStore } from '@tessera/verify';
+import { CLOCK_TOLERANCE_SEC } from '../keys/verifiers.js';
+import type { RevocationOrigin, RevocationService } from '../services/types.js';
 import type { RevocationRecord, RevocationStore } from '../stores/types.js';
-import { DenyList } from './deny-list.js';
 
 interface Logger {
   warn(obj: unknown, msg?: string): void;
@@ -13,11 +19,13 @@ interface Logger {
 
 export interface CreateRevocationServiceOptions {
   store: RevocationStore;
+  /** Access-token lifetime (seconds): how long a session or user entry must last. */
+  accessTtl: number;
   clock?: { now(): number };
   logger?: Logger;
   /** How often the store is polled for other instances' entries (ms). Default 500. */
   pollInterval?: number;
-  /** How often expired entries are dropped from memory and the store (ms). Default 60 000. */
+  /** How often expired entries are dropped from the store (ms). Default 60 000. */
   pruneInterval?: number;
   /** Page size when reading the store. */
   batch?: number;
@@ -28,7 +36,7 @@ export interface RevocationServiceWithStats extends RevocationService {
   readonly cursor: number;
   /** Live entries in memory. */
   readonly size: number;
-  /** Reads the store now (what the timer does); exposed for tests and shutdown paths. */
+  /** Reads the store now (what the timer does); the fan-out calls it on a signal. */
   poll(): Promise<void>;
 }
 
@@ -36,9 +44,11 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
   const { store } = opts;
   const now = () => (opts.clock ? opts.clock.now() : Date.now());
   const nowSec = () => Math.floor(now() / 1000);
+  // Entries still matter for a clock tolerance after their exp: the store keeps them that long too.
+  const liveAfter = () => nowSec() - CLOCK_TOLERANCE_SEC;
   const batch = opts.batch ?? 1000;
-  const deny = new DenyList();
-  const listeners = new Set<(entry: RevocationRecord) => void>();
+  const deny = createRevocationStore({ now, graceSeconds: CLOCK_TOLERANCE_SEC });
+  const listeners = new Set<(entry: RevocationRecord, origin: RevocationOrigin) => void>();
   // Cursors we added ourselves and already announced; the poll skips announcing them again.
   const announced = new Set<number>();
   let cursor = 0;
@@ -46,10 +56,18 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
   let pollTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
 
-  function announce(entry: RevocationRecord): void {
+  function remember(entry: RevocationRecord): void {
+    deny.add(
+      entry.type === 'sub'
+        ? { type: 'sub', value: entry.value, exp: entry.exp, iat_before: entry.iatBefore ?? entry.exp }
+        : { type: entry.type, value: entry.value, exp: entry.exp },
+    );
+  }
+
+  function announce(entry: RevocationRecord, origin: RevocationOrigin): void {
     for (const listener of listeners) {
       try {
-        listener(entry);
+        listener(entry, origin);
       } catch (err) {
         opts.logger?.warn({ err }, 'revocation subscriber failed');
       }
@@ -58,11 +76,11 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
 
   async function readAll(): Promise<void> {
     for (;;) {
-      const page = await store.since(cursor, nowSec(), batch);
+      const page = await store.since(cursor, liveAfter(), batch);
       for (const entry of page) {
-        deny.add(entry);
+        remember(entry);
         if (entry.cursor > cursor) cursor = entry.cursor;
-        if (!announced.delete(entry.cursor)) announce(entry);
+        if (!announced.delete(entry.cursor)) announce(entry, 'remote');
       }
       if (page.length < batch) return;
     }
@@ -80,16 +98,18 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
 
   async function add(entry: Omit<RevocationRecord, 'cursor' | 'createdAt'>): Promise<void> {
     const record = await store.add(entry, now());
-    deny.add(record);
+    remember(record);
     if (record.cursor > cursor) announced.add(record.cursor);
-    announce(record);
+    announce(record, 'local');
   }
 
+  /** The last `exp` a token issued up to now can carry. */
+  const lastTokenExp = () => Math.ceil(now() / 1000) + opts.accessTtl;
+
   async function prune(): Promise<void> {
-    const t = nowSec();
-    deny.prune(t);
+    deny.sweep();
     try {
-      await store.deleteExpired(t);
+      await store.deleteExpired(liveAfter());
     } catch (err) {
       opts.logger?.warn({ err }, 'revocation housekeeping failed');
     }
@@ -100,6 +120,7 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
       return cursor;
     },
     get size() {
+      deny.sweep();
       return deny.size;
     },
     poll,
@@ -116,9 +137,9 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
       await polling;
       listeners.clear();
     },
-    revokeToken: (jti, exp) => add({ type: 'jti', value: jti, iatBefore: null, exp }),
-    revokeSession: (sid, exp) => add({ type: 'sid', value: sid, iatBefore: null, exp }),
-    revokeUser: (sub, iatBefore, exp) => add({ type: 'sub', value: sub, iatBefore, exp }),
+    revokeToken: (jti, tokenExp) => add({ type: 'jti', value: jti, iatBefore: null, exp: tokenExp }),
+    revokeSession: (sid) => add({ type: 'sid', value: sid, iatBefore: null, exp: lastTokenExp() }),
+    revokeUser: (sub, iatBefore) => add({ type: 'sub', value: sub, iatBefore, exp: lastTokenExp() }),
     isRevoked: (payload: JwtPayload) => deny.isRevoked(payload),
     async since(after, limit) {
       // Read the high-water mark first: an entry added between the two reads is then either in
@@ -127,7 +148,7 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
       // A cursor ahead of the store (the database was restored or replaced) cannot be resumed:
       // answer with a snapshot, whose cursor the caller then follows.
       if (after > latest) after = 0;
-      const revocations = await store.since(after, nowSec(), limit);
+      const revocations = await store.since(after, liveAfter(), limit);
       const last = revocations.at(-1)?.cursor ?? after;
       const full = revocations.length >= limit;
       return { cursor: full ? last : Math.max(last, latest, after), revocations };

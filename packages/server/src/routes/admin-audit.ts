@@ -6,8 +6,9 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { isAuditEvent } from '../audit/actions.js';
 import { requireRole } from '../plugins/authenticate.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { routeSchema } from '../schemas/zod-provider.js';
 import type { AuditRecord } from '../stores/types.js';
-import { parseQuery } from './admin-query.js';
 
 const instant = z
   .string()
@@ -48,8 +49,26 @@ function describeEvent(e: AuditRecord) {
 
 export async function adminAuditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole(ctx, 'admin');
-  app.get('/v1/admin/audit', { preHandler: admin }, async (request) => {
-    const q = parseQuery(request.query, AuditQuery);
+  const AuditEvent = z.object({
+    id: z.number(),
+    at: z.string(),
+    event: z.string(),
+    sub: z.string().nullable(),
+    actor: z.string().nullable(),
+    ip: z.string().nullable(),
+    session_id: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  });
+  const schema = {
+    summary: 'The audit log, newest first',
+    querystring: AuditQuery,
+    response: {
+      200: z.object({ events: z.array(AuditEvent), next_before: z.number().nullable() }),
+      403: ErrorBody,
+    },
+  };
+  routeSchema(app).get('/v1/admin/audit', { onRequest: admin, schema }, async (request) => {
+    const q = request.query;
     const events = await ctx.stores.audit.query({
       limit: q.limit,
       ...(q.event ? { event: q.event } : {}),

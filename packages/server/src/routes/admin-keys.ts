@@ -4,59 +4,107 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../errors.js';
 import { KeyRotationUnsupportedError } from '../keys/hs-key-service.js';
-import type { KeyServiceBase } from '../keys/key-service-base.js';
 import { requireRole } from '../plugins/authenticate.js';
-import { parseOptionalBody } from '../plugins/validation.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
+import { fail } from '../services/domain-error.js';
 
 // `replace`: the kid the admin wants rotated away from (what their console or CLI showed as
 // active). Optional; the default is the key this instance signs with when the request arrives.
-const RotateBody = z.object({ replace: z.string().min(1).max(128).optional() }).strict();
+const RotateBody = optionalBody(z.object({ replace: z.string().min(1).max(128).optional() }).strict());
+const KeyView = z.object({
+  kid: z.string(),
+  alg: z.string(),
+  state: z.string(),
+  created_at: z.string().nullable(),
+  activated_at: z.string().nullable(),
+  retiring_at: z.string().nullable(),
+  retired_at: z.string().nullable(),
+});
+const KeysResponse = z.object({
+  algorithm: z.string(),
+  active_kid: z.string().nullable(),
+  keys: z.array(KeyView),
+  rotation: z
+    .object({
+      rotate_every: z.number(),
+      publish_ahead: z.number(),
+      retiring_for: z.number(),
+      jwks_max_age: z.number(),
+    })
+    .nullable(),
+});
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function adminKeysRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole(ctx, 'admin');
-  const keys = ctx.services.keys as Partial<KeyServiceBase> & typeof ctx.services.keys;
+  const keys = ctx.services.keys;
+  const route = routeSchema(app);
 
-  app.get('/v1/admin/keys', { preHandler: admin }, async () => {
-    const list = await keys.list();
-    const policy = keys.policy?.();
-    return {
-      algorithm: keys.algorithm,
-      active_kid: keys.activeKid?.() ?? null,
-      keys: list.map((k) => ({
-        kid: k.kid,
-        alg: k.alg,
-        state: k.state,
-        created_at: iso(k.createdAt),
-        activated_at: iso(k.activatedAt),
-        retiring_at: iso(k.retiringAt),
-        retired_at: iso(k.retiredAt),
-      })),
-      rotation: policy
-        ? {
-            rotate_every: policy.rotateEvery,
-            publish_ahead: policy.publishAhead,
-            retiring_for: policy.maxTokenTtl,
-            jwks_max_age: policy.jwksMaxAge,
-          }
-        : null,
-    };
-  });
+  route.get(
+    '/v1/admin/keys',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Signing keys and the rotation timeline',
+        response: { 200: KeysResponse, 403: ErrorBody },
+      },
+    },
+    async () => {
+      const list = await keys.list();
+      const policy = keys.policy();
+      return {
+        algorithm: keys.algorithm,
+        active_kid: keys.activeKid() ?? null,
+        keys: list.map((k) => ({
+          kid: k.kid,
+          alg: k.alg,
+          state: k.state,
+          created_at: iso(k.createdAt),
+          activated_at: iso(k.activatedAt),
+          retiring_at: iso(k.retiringAt),
+          retired_at: iso(k.retiredAt),
+        })),
+        rotation: policy
+          ? {
+              rotate_every: policy.rotateEvery,
+              publish_ahead: policy.publishAhead,
+              retiring_for: policy.maxTokenTtl,
+              jwks_max_age: policy.jwksMaxAge,
+            }
+          : null,
+      };
+    },
+  );
 
-  app.post('/v1/admin/keys/rotate', { preHandler: admin }, async (request) => {
-    const body = parseOptionalBody(request, RotateBody);
-    const previous = body.replace ?? keys.activeKid?.() ?? null;
-    try {
-      const kid = await keys.rotateNow(request.auth?.sub ?? null, previous ? { replace: previous } : {});
-      return { kid, previous: previous === kid ? null : previous };
-    } catch (err) {
-      if (err instanceof KeyRotationUnsupportedError) {
-        throw new ApiError('invalid_request', { description: err.message });
+  route.post(
+    '/v1/admin/keys/rotate',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Emergency rotation: a new key signs at once',
+        body: RotateBody,
+        response: {
+          200: z.object({ kid: z.string(), previous: z.string().nullable() }),
+          400: ErrorBody,
+          403: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const previous = body.replace ?? keys.activeKid() ?? null;
+      try {
+        const kid = await keys.rotateNow(request.auth?.sub ?? null, previous ? { replace: previous } : {});
+        return { kid, previous: previous === kid ? null : previous };
+      } catch (err) {
+        if (err instanceof KeyRotationUnsupportedError) {
+          throw fail({ code: 'rotation_unsupported', message: err.message });
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 }

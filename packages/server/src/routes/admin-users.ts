@@ -1,14 +1,14 @@
-// Admin API for users: GET/POST /v1/admin/users, PATCH /v1/admin/users/:id (roles, disabled).
+// Admin API for users: GET/POST /v1/admin/users, PATCH /v1/admin/users/:id (roles, disabled). The
+// rules are services/user-admin.ts, which the CLI uses too.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createAccount } from '../accounts/accounts.js';
 import type { AppContext } from '../app-context.js';
 import { assertStorableClaims, setUserClaims } from '../claims/user-claims.js';
-import { ApiError } from '../errors.js';
 import { requireRole } from '../plugins/authenticate.js';
-import { emailField, parseBody, passwordField } from '../plugins/validation.js';
-import { parseQuery } from './admin-query.js';
-import { changeUser, describeUser, ROLE_PATTERN } from './admin-user-ops.js';
+import { ErrorBody, emailField, passwordField } from '../schemas/fields.js';
+import { routeSchema } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
+import { changeUser, createUser, describeUser, listUsers, ROLE_PATTERN } from '../services/user-admin.js';
 
 const roleField = z.string().regex(ROLE_PATTERN, 'roles must be lower-case words (a-z, 0-9, _ : -)');
 const rolesField = z.array(roleField).max(32, 'at most 32 roles');
@@ -24,93 +24,146 @@ const PatchBody = z
   .object({
     roles: rolesField.optional(),
     disabled: z.boolean({ error: 'must be a boolean' }).optional(),
+    email_verified: z.boolean({ error: 'must be a boolean' }).optional(),
     claims: claimsField.optional(),
     /** With `claims`: cut the user's live tokens so the new claims apply at the next request. */
     revoke_tokens: z.boolean({ error: 'must be a boolean' }).optional(),
   })
   .refine(
-    (b) => b.roles !== undefined || b.disabled !== undefined || b.claims !== undefined,
-    'give roles, disabled and/or claims',
+    (b) =>
+      b.roles !== undefined ||
+      b.disabled !== undefined ||
+      b.email_verified !== undefined ||
+      b.claims !== undefined,
+    'give roles, disabled, email_verified and/or claims',
   );
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.string().max(200).optional(),
 });
 const IdParams = z.object({ id: z.string().min(1).max(200) });
+const UserView = z.object({
+  id: z.string(),
+  email: z.string(),
+  roles: z.array(z.string()),
+  disabled: z.boolean(),
+  email_verified: z.boolean(),
+  claims: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+const Created = z.object({
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    claims: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
 
 export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole(ctx, 'admin');
-  const deps = () => ({
+  const route = routeSchema(app);
+  const deps = {
     users: ctx.stores.users,
     revocations: ctx.services.revocations,
     sessions: ctx.services.sessions,
     audit: ctx.services.audit,
     clock: ctx.clock,
-    accessTtl: ctx.config.accessTtl,
-  });
+  };
 
-  app.get('/v1/admin/users', { preHandler: admin }, async (request) => {
-    const q = parseQuery(request.query, ListQuery);
-    const users = await ctx.stores.users.list(
-      q.after ? { limit: q.limit, after: q.after } : { limit: q.limit },
-    );
-    return {
-      users: users.map(describeUser),
-      next: users.length === q.limit ? (users.at(-1)?.id ?? null) : null,
-    };
-  });
-
-  app.get('/v1/admin/users/:id', { preHandler: admin }, async (request) => {
-    const { id } = parseQuery(request.params, IdParams);
-    const user = await ctx.stores.users.findById(id);
-    if (!user) throw new ApiError('not_found', { description: 'no such user' });
-    return { user: describeUser(user) };
-  });
-
-  app.post('/v1/admin/users', { preHandler: admin }, async (request, reply) => {
-    const body = parseBody(request, CreateBody);
-    const roles = body.roles ?? ['user'];
-    if (body.claims)
-      assertStorableClaims(ctx.services.tokens, { id: 'u_xxxxxxxxxxxxxxxx', roles }, body.claims);
-    const created = await createAccount(ctx.stores.users, ctx.clock, {
-      email: body.email,
-      password: body.password,
-      roles,
-    });
-    const user = body.claims
-      ? ((await ctx.stores.users.update(created.id, { claims: body.claims, updatedAt: created.createdAt })) ??
-        created)
-      : created;
-    await ctx.services.audit.record('user_created', {
-      sub: user.id,
-      actor: request.auth?.sub ?? null,
-      ip: request.ip,
-      details: { roles: user.roles },
-    });
-    return reply.code(201).send({
-      user: {
-        id: user.id,
-        email: user.email,
-        roles: user.roles,
-        ...(body.claims ? { claims: user.claims } : {}),
+  route.get(
+    '/v1/admin/users',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'List users',
+        querystring: ListQuery,
+        response: {
+          200: z.object({ users: z.array(UserView), next: z.string().nullable() }),
+          403: ErrorBody,
+        },
       },
-    });
-  });
+    },
+    async (request) => {
+      const page = await listUsers(ctx.stores.users, request.query);
+      return { users: page.users.map(describeUser), next: page.next };
+    },
+  );
 
-  app.patch('/v1/admin/users/:id', { preHandler: admin }, async (request) => {
-    const { id } = parseQuery(request.params, IdParams);
-    const body = parseBody(request, PatchBody);
-    const actor = request.auth?.sub ?? null;
-    if (body.claims !== undefined) {
-      await setUserClaims(
-        { ...deps(), tokens: ctx.services.tokens },
-        id,
-        body.claims,
-        { revokeTokens: body.revoke_tokens },
-        actor,
-      );
-    }
-    const user = await changeUser(deps(), id, { roles: body.roles, disabled: body.disabled }, actor);
-    return { user: describeUser(user) };
-  });
+  route.post(
+    '/v1/admin/users',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Create a user',
+        body: CreateBody,
+        response: { 201: Created, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { claims, ...input } = request.body;
+      const roles = input.roles ?? ['user'];
+      if (claims) assertStorableClaims(ctx.services.tokens, { id: 'u_xxxxxxxxxxxxxxxx', roles }, claims);
+      const created = await createUser(deps, input, { sub: request.auth?.sub ?? null, ip: request.ip });
+      const user = claims
+        ? ((await ctx.stores.users.update(created.id, { claims, updatedAt: created.createdAt })) ?? created)
+        : created;
+      return reply.code(201).send({
+        user: {
+          id: user.id,
+          email: user.email,
+          roles: user.roles,
+          ...(claims ? { claims: user.claims } : {}),
+        },
+      });
+    },
+  );
+
+  route.get(
+    '/v1/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'One user',
+        params: IdParams,
+        response: { 200: z.object({ user: UserView }), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const user = await ctx.stores.users.findById(request.params.id);
+      if (!user) throw new DomainError({ code: 'not_found', message: 'no such user' });
+      return { user: describeUser(user) };
+    },
+  );
+
+  route.patch(
+    '/v1/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        summary: "Change a user's roles, disable the user, or set whether the address is verified",
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: z.object({ user: UserView }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { email_verified: verified, claims, revoke_tokens: revokeTokens, ...patch } = request.body;
+      const actor = request.auth?.sub ?? null;
+      if (claims !== undefined) {
+        await setUserClaims(
+          { ...deps, tokens: ctx.services.tokens },
+          request.params.id,
+          claims,
+          { revokeTokens },
+          actor,
+        );
+      }
+      let user = await changeUser(deps, request.params.id, patch, actor);
+      if (verified !== undefined)
+        user = await ctx.services.lifecycle.setEmailVerified(user.id, verified, actor);
+      return { user: describeUser(user) };
+    },
+  );
 }

@@ -1,75 +1,62 @@
 // POST /v1/auth/logout: revoke this session (named by the bearer token's `sid`, or by the refresh
 // token in the body or cookie) with its refresh family and access tokens; clear the cookie; 204.
 // POST /v1/auth/logout-all: the same for every session of the user, plus a `sub` deny-list entry.
+import { challenge } from '@tessera/verify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { ApiError, invalidToken, missingToken } from '../errors.js';
-import { bearerToken, verifyBearer } from '../plugins/authenticate.js';
-import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
-import { parseOptionalBody, refreshTokenField } from '../plugins/validation.js';
+import { ApiError, deniedError } from '../errors.js';
+import { clearRefreshCookie } from '../http/refresh-cookie.js';
+import { authenticateBearer, serverVerifier } from '../plugins/authenticate.js';
+import { ErrorBody, NoContent, refreshTokenField } from '../schemas/fields.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
+import type { Caller } from '../services/auth-flows.js';
 import { presentedRefreshToken } from './auth-shared.js';
 
-const LogoutBody = z.object({ refresh_token: refreshTokenField.optional() });
-
-/** Verifiers accept `exp` this late; deny-list entries must outlive it. */
-const TOLERANCE_MARGIN_SEC = 60;
-
-interface Caller {
-  userId: string;
-  sessionId: string | undefined;
-}
-
-/**
- * Who is logging out: a valid bearer token wins; otherwise the refresh token (so a browser whose
- * access token has expired can still log out with its cookie).
- */
-async function identify(ctx: AppContext, request: FastifyRequest): Promise<Caller> {
-  const body = parseOptionalBody(request, LogoutBody);
-  let bearerError: ApiError | undefined;
-  if (bearerToken(request) !== undefined || request.headers.authorization !== undefined) {
-    try {
-      const auth = verifyBearer(ctx, request);
-      return { userId: auth.sub, sessionId: auth.sid };
-    } catch (err) {
-      bearerError = err instanceof ApiError ? err : invalidToken();
-    }
-  }
-  const presented = presentedRefreshToken(ctx, request, body.refresh_token);
-  if (presented) {
-    const session = await ctx.services.refresh.sessionOf(presented.token);
-    if (session && session.revokedAt === null) return { userId: session.userId, sessionId: session.id };
-    throw new ApiError('invalid_grant');
-  }
-  throw bearerError ?? missingToken();
-}
+const LogoutBody = optionalBody(z.object({ refresh_token: refreshTokenField.optional() }));
 
 export async function authLogoutRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const { sessions, revocations, audit } = ctx.services;
+  const { auth } = ctx.services;
+  const verifier = serverVerifier(ctx);
 
-  app.post('/v1/auth/logout', async (request, reply) => {
-    const caller = await identify(ctx, request);
-    if (caller.sessionId !== undefined) {
-      await sessions.revoke(caller.sessionId, 'logout', { event: 'logout', ip: request.ip });
-    }
-    clearRefreshCookie(reply, ctx.config.cookieSecure);
-    return reply.code(204).send();
-  });
+  /**
+   * Who is logging out: a valid bearer token wins; otherwise the refresh token (so a browser whose
+   * access token has expired can still log out with its cookie).
+   */
+  async function callerOf(request: FastifyRequest, bodyToken: string | undefined): Promise<Caller> {
+    const outcome = authenticateBearer(verifier, request, { optional: true });
+    if (outcome.ok && outcome.auth) return { userId: outcome.auth.sub, sessionId: outcome.auth.sid };
+    const presented = presentedRefreshToken(ctx, request, bodyToken);
+    if (presented) return auth.callerOfRefreshToken(presented.token);
+    if (!outcome.ok) throw deniedError(outcome.denial);
+    // Neither credential: the bare challenge of a missing token.
+    throw new ApiError('unauthorized', { headers: { 'www-authenticate': challenge(undefined) } });
+  }
 
-  app.post('/v1/auth/logout-all', async (request, reply) => {
-    const caller = await identify(ctx, request);
-    const now = ctx.clock.now();
-    const revoked = await sessions.revokeAll(caller.userId, 'logout_all');
-    // Also every token of the user issued before this second (sessions cover the rest exactly).
-    const nowSec = Math.floor(now / 1000);
-    await revocations.revokeUser(caller.userId, nowSec, nowSec + ctx.config.accessTtl + TOLERANCE_MARGIN_SEC);
-    await audit.record('logout_all', {
-      sub: caller.userId,
-      sessionId: caller.sessionId ?? null,
-      ip: request.ip,
-      details: { sessions: revoked.length },
-    });
-    clearRefreshCookie(reply, ctx.config.cookieSecure);
-    return reply.code(204).send();
-  });
+  const schema = {
+    body: LogoutBody,
+    response: { 204: NoContent, 401: ErrorBody },
+  };
+
+  routeSchema(app).post(
+    '/v1/auth/logout',
+    { schema: { summary: 'Sign out of this session', ...schema } },
+    async (request, reply) => {
+      const caller = await callerOf(request, request.body.refresh_token);
+      await auth.logout(caller, request.ip);
+      clearRefreshCookie(reply, ctx.config.cookieSecure);
+      return reply.code(204).send();
+    },
+  );
+
+  routeSchema(app).post(
+    '/v1/auth/logout-all',
+    { schema: { summary: 'Sign out of every session', ...schema } },
+    async (request, reply) => {
+      const caller = await callerOf(request, request.body.refresh_token);
+      await auth.logoutAll(caller, request.ip);
+      clearRefreshCookie(reply, ctx.config.cookieSecure);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -4,33 +4,45 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { audienceFor } from '../audiences/resource.js';
-import { ApiError, badRequest } from '../errors.js';
-import { rateLimited } from '../plugins/rate-limit-reply.js';
-import { clearRefreshCookie } from '../plugins/refresh-cookie.js';
-import { parseOptionalBody, refreshTokenField } from '../plugins/validation.js';
+import { badRequest, rateLimitedError } from '../errors.js';
+import { clearRefreshCookie } from '../http/refresh-cookie.js';
+import { ErrorBody, refreshTokenField, resourceField, TokenResponse } from '../schemas/fields.js';
+import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
 import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js';
 
-const RefreshBody = z.object({ refresh_token: refreshTokenField.optional() });
+const RefreshBody = optionalBody(
+  z.object({ refresh_token: refreshTokenField.optional(), resource: resourceField.optional() }),
+);
 
 export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { limits, refresh } = ctx.services;
 
-  app.post('/v1/auth/refresh', async (request, reply) => {
-    const body = parseOptionalBody(request, RefreshBody);
-    const audience = audienceFor(request.body, ctx.config.audiences);
-    const ipLimit = await limits.refreshIp(request.ip);
-    if (!ipLimit.allowed) {
-      throw rateLimited(ipLimit);
-    }
-    const presented = presentedRefreshToken(ctx, request, body.refresh_token);
-    if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
-    try {
-      const tokens = await refresh.rotate(presented.token, clientInfo(request), { audience });
-      return sendTokens(ctx, reply, tokens, !presented.fromCookie);
-    } catch (err) {
-      // A dead cookie is cleared so the browser stops sending it.
-      if (presented.fromCookie && err instanceof ApiError) clearRefreshCookie(reply, ctx.config.cookieSecure);
-      throw err;
-    }
-  });
+  routeSchema(app).post(
+    '/v1/auth/refresh',
+    {
+      schema: {
+        summary: 'Exchange a refresh token for a new pair',
+        body: RefreshBody,
+        response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const ipLimit = await limits.refreshIp(request.ip);
+      if (!ipLimit.allowed) throw rateLimitedError(ipLimit);
+      const audience = audienceFor(request.body, ctx.config.audiences);
+      const presented = presentedRefreshToken(ctx, request, request.body.refresh_token);
+      if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
+      try {
+        const tokens = await refresh.rotate(presented.token, clientInfo(request), { audience });
+        return sendTokens(ctx, reply, tokens, !presented.fromCookie);
+      } catch (err) {
+        // A dead cookie is cleared so the browser stops sending it.
+        // A claims hook failing spent nothing: that cookie still works.
+        const unspent = err instanceof DomainError && err.failure.code === 'claims_unavailable';
+        if (presented.fromCookie && !unspent) clearRefreshCookie(reply, ctx.config.cookieSecure);
+        throw err;
+      }
+    },
+  );
 }

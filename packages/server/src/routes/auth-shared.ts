@@ -1,23 +1,19 @@
 // Pieces shared by the /v1/auth routes: the token response (refresh token in the cookie, or in the
 // body for native apps), client info for sessions and audit, and finding the refresh token.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { allowedOriginSet, assertSameOrigin } from '../plugins/csrf.js';
-import { refreshCookieOf, setRefreshCookie } from '../plugins/refresh-cookie.js';
+import { allowedOriginSet, assertSameOrigin } from '../http/csrf.js';
+import { refreshCookieOf, setRefreshCookie } from '../http/refresh-cookie.js';
 import type { ClientInfo, IssuedTokens } from '../refresh/refresh-service.js';
+import type { TokenResponse } from '../schemas/fields.js';
 
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const ua = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : undefined };
 }
 
-export interface TokenResponseBody {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token?: string;
-  refresh_expires_in?: number;
-}
+export type TokenResponseBody = z.infer<typeof TokenResponse>;
 
 /** Sends the pair: the refresh token goes to the cookie unless `inBody` (native apps). */
 export function sendTokens(

@@ -1,36 +1,56 @@
 // Forward-auth for gateways (nginx auth_request, Traefik forwardAuth, Envoy ext_authz): any
 // method on /v1/authz (Envoy appends the original path) with the request's Authorization header.
-// 200 with X-Auth-Subject / X-Auth-Roles / X-Auth-Session, 401 with WWW-Authenticate, or 403
-// when ?role= names a role the token lacks.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The decision is @tessera/verify's `authorizeRequest` with this server's key service as the
+// verifier, so the identity headers (X-Auth-Subject / -Roles / -Session / -Scope) are the ones
+// verify's own forward-auth handler sends. 401 with WWW-Authenticate, or 403 when ?role= names a
+// role the token lacks.
+import { authorizeRequest } from '@tessera/verify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { badRequest, insufficientScope, invalidToken } from '../errors.js';
-import { verifyBearer } from '../plugins/authenticate.js';
+import { ApiError, type ApiErrorCode } from '../errors.js';
+import { serverVerifier } from '../plugins/authenticate.js';
+import { routeSchema } from '../schemas/zod-provider.js';
+import { ROLE_PATTERN } from '../services/user-admin.js';
 
-const ROLE = /^[a-z][a-z0-9_:-]{0,31}$/;
-const HEADER_SAFE = /^[\x20-\x7e]{1,512}$/;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
+const AuthzQuery = z.object({
+  role: z
+    .string({ error: 'role must be one role name' })
+    .regex(ROLE_PATTERN, 'role must be one role name')
+    .optional(),
+});
+
 export async function authzRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  async function handler(request: FastifyRequest, reply: FastifyReply) {
-    reply.header('cache-control', 'no-store');
-    const role = (request.query as Record<string, unknown> | undefined)?.role;
-    if (role !== undefined && (typeof role !== 'string' || !ROLE.test(role))) {
-      throw badRequest('role must be one role name');
-    }
-    const auth = verifyBearer(ctx, request);
-    if (role !== undefined && !auth.roles.includes(role)) throw insufficientScope(role);
-    // Header values must be printable ASCII. A subject that is not cannot be forwarded faithfully
-    // (stripping could turn one user into another): refuse it as 401, which gateways pass through,
-    // where a 400 would become a 500 at nginx.
-    if (!HEADER_SAFE.test(auth.sub)) throw invalidToken();
-    reply.header('x-auth-subject', auth.sub);
-    reply.header('x-auth-roles', auth.roles.filter((r) => HEADER_SAFE.test(r) && !r.includes(',')).join(','));
-    if (auth.sid) reply.header('x-auth-session', auth.sid);
-    if (typeof auth.payload.scope === 'string' && HEADER_SAFE.test(auth.payload.scope))
-      reply.header('x-auth-scope', auth.payload.scope);
-    return reply.code(200).send();
+  const verifier = serverVerifier(ctx);
+  const route = routeSchema(app);
+  const schema = {
+    summary: 'Forward-auth decision for a gateway',
+    querystring: AuthzQuery,
+    response: { 200: z.undefined().describe('identity in X-Auth-* headers') },
+  };
+  for (const url of ['/v1/authz', '/v1/authz/*']) {
+    route.route({
+      method: [...METHODS],
+      url,
+      schema,
+      handler: async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        const role = request.query.role;
+        const result = authorizeRequest(request.headers, verifier, {
+          ...(role === undefined ? {} : { requireRoles: [role] }),
+          onError: (_err, info) => {
+            if (info.status === 401 && info.code !== 'missing_token')
+              request.log.info({ code: info.code }, 'forward-auth refused');
+          },
+        });
+        if (result.status !== 200) {
+          const code = (result.body?.error ?? 'invalid_token') as ApiErrorCode;
+          throw new ApiError(code, { status: result.status, headers: result.headers });
+        }
+        return reply.code(200).headers(result.headers).send();
+      },
+    });
   }
-  app.route({ method: [...METHODS], url: '/v1/authz', handler });
-  app.route({ method: [...METHODS], url: '/v1/authz/*', handler });
 }

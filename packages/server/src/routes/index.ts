@@ -1,6 +1,8 @@
 // Every route module, registered in one place. Each module is `xxxRoutes(app, ctx)`.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { accountLifecycleRoutes } from './account-lifecycle.js';
+import { accountPagesRoutes } from './account-pages.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientsRoutes } from './admin-clients.js';
 import { adminKeysRoutes } from './admin-keys.js';
@@ -31,6 +33,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await authPasswordRoutes(app, ctx);
   await meRoutes(app, ctx);
   await sessionsRoutes(app, ctx);
+  await accountLifecycleRoutes(app, ctx);
+  // Until the console serves the pages of mail links (remove this line when it does).
+  await accountPagesRoutes(app, ctx);
 
   // Keys, revocation, OAuth, admin, health and metrics (operations): registered below.
   await metricsRoutes(app, ctx);

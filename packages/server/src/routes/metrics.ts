@@ -10,9 +10,11 @@
 // carries no forwarding header: a proxy on the same host must not make the internet look local.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { ErrorBody } from '../schemas/fields.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -60,7 +62,11 @@ export async function metricsRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return false;
   }
 
-  app.get('/metrics', async (request, reply) => {
+  const schema = {
+    summary: 'Prometheus metrics (text format)',
+    response: { 200: z.string().describe('text/plain; version=0.0.4'), 401: ErrorBody, 403: ErrorBody },
+  };
+  app.get('/metrics', { schema }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const detail = mayReadDetail(request);
     let text = await metrics.registry.metrics();

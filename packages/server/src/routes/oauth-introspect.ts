@@ -2,18 +2,31 @@
 // bearer token): is this access or refresh token active, and what does it say. Inactive tokens
 // of any kind get only `{"active": false}`.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { badRequest } from '../errors.js';
-import type { KeyServiceBase } from '../keys/key-service-base.js';
 import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
 import { hashRefreshToken, isRefreshTokenShape } from '../refresh/refresh-token.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { optionalBody } from '../schemas/zod-provider.js';
+
+// Form parameters are checked by `param` (OAuth's own rules); the schema describes them.
+const IntrospectSchema = {
+  summary: 'RFC 7662 token introspection',
+  body: optionalBody(
+    z.looseObject({
+      token: z.unknown().describe('the access or refresh token'),
+      token_type_hint: z.unknown().optional().describe('access_token or refresh_token'),
+    }),
+  ),
+  response: { 200: z.looseObject({ active: z.boolean() }), 401: ErrorBody },
+};
 
 const looksLikeJwt = (t: string) => t.split('.').length === 3;
 
 export async function oauthIntrospectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const keys = ctx.services.keys as Partial<KeyServiceBase> & typeof ctx.services.keys;
-  const verifyAny = (t: string) => (keys.verifyAnyAudience ?? keys.verifyAccessToken)(t);
+  const keys = ctx.services.keys;
 
   async function introspectRefresh(token: string): Promise<Record<string, unknown> | undefined> {
     if (!isRefreshTokenShape(token)) return undefined;
@@ -35,7 +48,7 @@ export async function oauthIntrospectRoutes(app: FastifyInstance, ctx: AppContex
 
   function introspectAccess(token: string): Record<string, unknown> | undefined {
     try {
-      const { payload } = verifyAny(token);
+      const { payload } = keys.verifyAccessToken(token, { anyAudience: true });
       return { active: true, token_type: 'access_token', ...payload };
     } catch {
       return undefined;
@@ -44,7 +57,7 @@ export async function oauthIntrospectRoutes(app: FastifyInstance, ctx: AppContex
 
   await app.register(async (scope) => {
     addFormParser(scope);
-    scope.post('/v1/oauth/introspect', async (request, reply) => {
+    scope.post('/v1/oauth/introspect', { schema: IntrospectSchema }, async (request, reply) => {
       await authenticateClientOrAdmin(ctx, request, 'introspect');
       const token = param(request.body, 'token', 8192);
       if (token === undefined) throw badRequest('token is required');

@@ -5,16 +5,42 @@
 // user at another API (oauth/token-exchange.ts). Form-encoded or JSON bodies; errors use the
 // RFC 6749 section 5.2 names.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { audienceFor } from '../audiences/resource.js';
-import { ApiError } from '../errors.js';
-import type { KeyServiceBase } from '../keys/key-service-base.js';
+import { ApiError, rateLimitedError } from '../errors.js';
 import { TOKEN_EXCHANGE_GRANT } from '../oauth/client-admin.js';
 import { authenticateClient } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { ACCESS_TOKEN_TYPE, exchangeToken } from '../oauth/token-exchange.js';
-import { rateLimited } from '../plugins/rate-limit-reply.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { optionalBody } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
+
+// Form parameters are checked by `param` (RFC 6749's own error names); the schema describes them.
+const TokenSchema = {
+  summary: 'RFC 6749 token endpoint: client_credentials, refresh_token and token-exchange (RFC 8693) grants',
+  body: optionalBody(
+    z.looseObject({
+      grant_type: z.unknown().describe('client_credentials, refresh_token or token-exchange'),
+      audience: z.unknown().optional(),
+      resource: z.unknown().optional(),
+      scope: z.unknown().optional(),
+      refresh_token: z.unknown().optional(),
+      subject_token: z.unknown().optional(),
+      subject_token_type: z.unknown().optional(),
+      requested_token_type: z.unknown().optional(),
+      actor_token: z.unknown().optional(),
+      actor_token_type: z.unknown().optional(),
+    }),
+  ),
+  response: {
+    200: z.looseObject({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number() }),
+    400: ErrorBody,
+    401: ErrorBody,
+  },
+};
 
 function oauthError(reply: FastifyReply, status: number, error: string, description: string) {
   reply.header('cache-control', 'no-store');
@@ -44,13 +70,13 @@ function targetsOf(body: unknown): string[] {
 }
 
 export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const keys = ctx.services.keys as Partial<KeyServiceBase> & typeof ctx.services.keys;
-  const verifyAny = (t: string) => (keys.verifyAnyAudience ?? keys.verifyAccessToken)(t);
+  const keys = ctx.services.keys;
+  const verifyAny = (t: string) => keys.verifyAccessToken(t, { anyAudience: true });
 
   await app.register(async (scope) => {
     addFormParser(scope);
 
-    scope.post('/v1/oauth/token', async (request, reply) => {
+    scope.post('/v1/oauth/token', { schema: TokenSchema }, async (request, reply) => {
       const grant = param(request.body, 'grant_type', 128);
       try {
         if (grant === 'client_credentials') return await clientCredentials(request, reply);
@@ -153,15 +179,13 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
     try {
       audience = audienceFor(req.body, ctx.config.audiences);
     } catch (err) {
-      if (err instanceof ApiError)
-        throw new OAuthError(
-          err.code === 'invalid_target' ? 'invalid_target' : 'invalid_request',
-          err.description,
-        );
+      if (err instanceof DomainError && err.failure.code === 'invalid_target')
+        throw new OAuthError('invalid_target', err.message);
+      if (err instanceof ApiError) throw new OAuthError('invalid_request', err.description);
       throw err;
     }
     const limit = await ctx.services.limits.refreshIp(req.ip);
-    if (!limit.allowed) throw rateLimited(limit);
+    if (!limit.allowed) throw rateLimitedError(limit);
     try {
       const issued = await ctx.services.refresh.rotate(
         presented,
@@ -179,7 +203,7 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
       };
     } catch (err) {
       // RFC 6749 section 5.2: a bad grant is 400 invalid_grant at the token endpoint.
-      if (err instanceof ApiError && (err.code === 'invalid_grant' || err.code === 'account_disabled')) {
+      if (err instanceof DomainError && err.code === 'invalid_grant') {
         return oauthError(reply, 400, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
       }
       throw err;

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { routeSchema } from '../schemas/zod-provider.js';
 import type { RevocationRecord } from '../stores/types.js';
-import { parseQuery } from './admin-query.js';
 
 const PING_MS = 15_000;
 const cursorField = z.string().regex(/^\d{1,15}$/, 'must be a cursor returned by this feed');
@@ -16,6 +17,13 @@ const FeedQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 const StreamQuery = z.object({ since: cursorField.optional() });
+const FeedEntry = z.object({
+  cursor: z.string(),
+  type: z.enum(['jti', 'sid', 'sub']),
+  value: z.string(),
+  iat_before: z.number().nullable().optional(),
+  exp: z.number().describe('the last exp a covered token can carry (seconds)'),
+});
 
 /** The wire form of one entry. */
 export function feedEntry(r: RevocationRecord) {
@@ -36,68 +44,90 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     for (const end of open) end();
   });
 
-  app.get('/v1/revocations', async (request, reply) => {
-    await authenticateClientOrAdmin(ctx, request, 'revocations:read');
-    const q = parseQuery(request.query, FeedQuery);
-    const page = await revocations.since(q.since === undefined ? 0 : Number(q.since), q.limit);
-    reply.header('cache-control', 'no-store');
-    return { cursor: String(page.cursor), revocations: page.revocations.map(feedEntry) };
-  });
+  const route = routeSchema(app);
+  route.get(
+    '/v1/revocations',
+    {
+      schema: {
+        summary: 'The revocation feed: a page, or a snapshot without since',
+        querystring: FeedQuery,
+        response: { 200: z.object({ cursor: z.string(), revocations: z.array(FeedEntry) }), 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await authenticateClientOrAdmin(ctx, request, 'revocations:read');
+      const q = request.query;
+      const page = await revocations.since(q.since === undefined ? 0 : Number(q.since), q.limit);
+      reply.header('cache-control', 'no-store');
+      return { cursor: String(page.cursor), revocations: page.revocations.map(feedEntry) };
+    },
+  );
 
-  app.get('/v1/revocations/stream', async (request, reply) => {
-    await authenticateClientOrAdmin(ctx, request, 'revocations:read');
-    const q = parseQuery(request.query, StreamQuery);
-    const lastEventId = request.headers['last-event-id'];
-    const resume = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : q.since;
-    let cursor = resume === undefined ? 0 : Number(resume);
-    // A cursor ahead of the store (restored database) restarts from a snapshot.
-    if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;
+  route.get(
+    '/v1/revocations/stream',
+    {
+      schema: {
+        summary: 'The revocation feed as server-sent events (text/event-stream)',
+        querystring: StreamQuery,
+        response: { 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await authenticateClientOrAdmin(ctx, request, 'revocations:read');
+      const q = request.query;
+      const lastEventId = request.headers['last-event-id'];
+      const resume =
+        typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : q.since;
+      let cursor = resume === undefined ? 0 : Number(resume);
+      // A cursor ahead of the store (restored database) restarts from a snapshot.
+      if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;
 
-    // Subscribe before reading the backlog so nothing falls between the two; the cursor drops
-    // duplicates.
-    const pending: RevocationRecord[] = [];
-    let live = false;
-    const raw = reply.raw;
-    const send = (r: RevocationRecord) => {
-      if (r.cursor <= cursor) return;
-      cursor = r.cursor;
-      raw.write(sseEvent(r));
-    };
-    const unsubscribe = revocations.subscribe((r) => (live ? send(r) : pending.push(r)));
-    const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
-    ping.unref();
-    const close = () => {
-      clearInterval(ping);
-      unsubscribe();
-      open.delete(end);
-    };
-    const end = () => {
-      close();
-      raw.end();
-    };
-    open.add(end);
-    request.raw.on('close', close);
+      // Subscribe before reading the backlog so nothing falls between the two; the cursor drops
+      // duplicates.
+      const pending: RevocationRecord[] = [];
+      let live = false;
+      const raw = reply.raw;
+      const send = (r: RevocationRecord) => {
+        if (r.cursor <= cursor) return;
+        cursor = r.cursor;
+        raw.write(sseEvent(r));
+      };
+      const unsubscribe = revocations.subscribe((r) => (live ? send(r) : pending.push(r)));
+      const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+      ping.unref();
+      const close = () => {
+        clearInterval(ping);
+        unsubscribe();
+        open.delete(end);
+      };
+      const end = () => {
+        close();
+        raw.end();
+      };
+      open.add(end);
+      request.raw.on('close', close);
 
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 2000\n\n');
-    try {
-      for (;;) {
-        const page = await revocations.since(cursor, 1000);
-        for (const r of page.revocations) send(r);
-        if (page.revocations.length < 1000) break;
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+      try {
+        for (;;) {
+          const page = await revocations.since(cursor, 1000);
+          for (const r of page.revocations) send(r);
+          if (page.revocations.length < 1000) break;
+        }
+      } catch (err) {
+        request.log.warn({ err }, 'revocation stream backlog failed');
+        end();
+        return;
       }
-    } catch (err) {
-      request.log.warn({ err }, 'revocation stream backlog failed');
-      end();
-      return;
-    }
-    live = true;
-    for (const r of pending.splice(0)) send(r);
-  });
+      live = true;
+      for (const r of pending.splice(0)) send(r);
+    },
+  );
 }

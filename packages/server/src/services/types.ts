@@ -1,10 +1,32 @@
-// Service interfaces that routes use. Each is built once at boot by `buildApp(config, deps)`
+// Service interfaces that routes use. Each is built once at boot by `createContext(config)`
 // and handed to the routes, so the routes never know which storage or fan-out is underneath.
 import type { JwsHeader, JwtPayload, TesseraKey } from '@tessera/core';
+import type { RotationPolicy } from '../keys/rotation-policy.js';
 import type { RevocationRecord } from '../stores/types.js';
 
-/** Signing and verification with the stored keyring (keys/key-service.ts). */
+/** One key as the admin API and the CLI see it (no private material). */
+export interface KeyDescription {
+  kid: string;
+  alg: string;
+  state: string;
+  createdAt: number;
+  activatedAt: number | null;
+  retiringAt: number | null;
+  retiredAt: number | null;
+}
+
+export interface VerifiedAccessToken {
+  header: JwsHeader;
+  payload: JwtPayload;
+}
+
+/**
+ * Signing, verification, rotation and state of this server's keys: the stored rotating keyring
+ * (keys/key-service.ts) or the single HS secret (keys/hs-key-service.ts). Every caller uses this one
+ * interface; the fan-out listens to `onRotated` instead of wrapping it.
+ */
 export interface KeyService {
+  readonly algorithm: TesseraKey['alg'];
   /** Loads the keyring (creating the first key if there is none) and starts the rotation timer. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -13,48 +35,60 @@ export interface KeyService {
     claims: Record<string, unknown>,
     opts?: { ttl?: number; audience?: string | string[] },
   ): string;
-  /** Verifies an access token issued here (algorithms, iss, aud, exp, deny-list); throws TesseraError. */
-  verifyAccessToken(token: string): { header: JwsHeader; payload: JwtPayload };
+  /**
+   * Verifies an access token issued here (algorithm, iss, exp, deny-list, and the server's own
+   * audience unless `anyAudience`, which introspection and revocation of service tokens use).
+   * Throws TesseraError.
+   */
+  verifyAccessToken(token: string, opts?: { anyAudience?: boolean }): VerifiedAccessToken;
   /** The public JWKS (next, active, retiring keys). */
   jwks(): { keys: JsonWebKey[] };
+  /** Seconds a JWKS response may be cached (matches the rotation schedule). */
+  jwksMaxAge(): number;
   /**
    * Emergency/manual rotation: a new key signs from now on; returns the new kid. `replace` names the
    * key to rotate away from (default: the key this instance signs with), which makes the call
    * idempotent: if that key is no longer active, whoever replaced it made the key that is returned.
+   * Throws KeyRotationUnsupportedError for HS algorithms.
    */
   rotateNow(actor: string | null, opts?: { replace?: string }): Promise<string>;
   /** Re-reads the keyring from storage (other instances rotate too). */
   reload(): Promise<void>;
-  /** For the admin API and the CLI: every key with its state and times (no private material). */
-  list(): Promise<
-    Array<{
-      kid: string;
-      alg: string;
-      state: string;
-      createdAt: number;
-      activatedAt: number | null;
-      retiringAt: number | null;
-      retiredAt: number | null;
-    }>
-  >;
-  /** Seconds a JWKS response may be cached (matches the rotation schedule). */
-  jwksMaxAge(): number;
-  readonly algorithm: TesseraKey['alg'];
+  /** Every key with its state and times. */
+  list(): Promise<KeyDescription[]>;
+  /** The kid this instance signs with. */
+  activeKid(): string | undefined;
+  /** Seconds since the signing key was activated (the key-age metric). */
+  keyAgeSeconds(): number;
+  /** The rotation timeline; undefined for HS (no rotation). */
+  policy(): RotationPolicy | undefined;
+  /** Called after this instance rotated (manual rotation); returns an unsubscribe function. */
+  onRotated(listener: (kid: string) => void): () => void;
 }
 
-/** Deny-list of access tokens, kept in memory and fed by the store and other instances. */
+/** Where a revocation entry came from: this instance (`local`) or the store (`remote`). */
+export type RevocationOrigin = 'local' | 'remote';
+
+/**
+ * The deny-list of access tokens, kept in memory (@tessera/verify's RevocationStore) and fed by the
+ * store and other instances. The expiry of each entry is computed here, once: a `jti` entry lives
+ * as long as its token, a `sid` or `sub` entry as long as any token issued until now can.
+ */
 export interface RevocationService {
   start(): Promise<void>;
   stop(): Promise<void>;
-  revokeToken(jti: string, exp: number): Promise<void>; // exp: seconds
-  revokeSession(sid: string, exp: number): Promise<void>;
-  revokeUser(sub: string, iatBefore: number, exp: number): Promise<void>;
+  /** One access token; `tokenExp` is that token's own `exp` (seconds). */
+  revokeToken(jti: string, tokenExp: number): Promise<void>;
+  /** Every access token of a session. */
+  revokeSession(sid: string): Promise<void>;
+  /** Every access token of a user issued before `iatBefore` (seconds). */
+  revokeUser(sub: string, iatBefore: number): Promise<void>;
   /** Synchronous, O(1): used on every authenticated request. */
   isRevoked(payload: JwtPayload): boolean;
   /** For the feed. */
   since(cursor: number, limit: number): Promise<{ cursor: number; revocations: RevocationRecord[] }>;
-  /** Live subscription for the SSE stream; returns an unsubscribe function. */
-  subscribe(listener: (entry: RevocationRecord) => void): () => void;
+  /** Every entry, local or remote; returns an unsubscribe function. */
+  subscribe(listener: (entry: RevocationRecord, origin: RevocationOrigin) => void): () => void;
 }
 
 export type AuditEvent =
@@ -77,7 +111,15 @@ export type AuditEvent =
   | 'client_created'
   | 'client_changed'
   | 'client_deleted'
-  | 'token_exchanged';
+  | 'token_exchanged'
+  // account lifecycle (accounts/lifecycle/)
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'user_erased'
+  | 'users_imported';
 
 export interface AuditLog {
   record(
@@ -100,7 +142,7 @@ export interface LimitResult {
   resetSeconds: number;
 }
 
-/** Rate limits of DESIGN.md section 5/6 (plugins/rate-limit.ts). */
+/** The login and refresh rate limits (ratelimit/rate-limits.ts). */
 export interface RateLimits {
   /** Counts a login attempt from this IP. */
   loginIp(ip: string): Promise<LimitResult>;

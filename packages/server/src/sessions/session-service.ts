@@ -4,9 +4,6 @@ import type { Clock } from '../app-context.js';
 import type { AuditEvent, AuditLog, RevocationService } from '../services/types.js';
 import type { SessionRecord, Stores } from '../stores/types.js';
 
-/** Verifiers accept `exp` up to this many seconds late, so deny-list entries outlive it. */
-const CLOCK_TOLERANCE_MARGIN_SEC = 60;
-
 export interface SessionService {
   /** Live sessions of a user, newest first. */
   listActive(userId: string): Promise<SessionRecord[]>;
@@ -25,19 +22,14 @@ export interface SessionServiceOptions {
   revocations: Pick<RevocationService, 'revokeSession'>;
   audit: AuditLog;
   clock: Clock;
-  /** Access-token lifetime in seconds: how long a `sid` deny-list entry must live. */
-  accessTtl: number;
 }
 
 export function createSessionService(opts: SessionServiceOptions): SessionService {
   const { stores, revocations, audit, clock } = opts;
 
-  const denyUntil = (now: number): number =>
-    Math.ceil(now / 1000) + opts.accessTtl + CLOCK_TOLERANCE_MARGIN_SEC;
-
-  async function cutSession(sessionId: string, now: number): Promise<void> {
+  async function cutSession(sessionId: string): Promise<void> {
     await stores.refreshTokens.revokeFamily(sessionId);
-    await revocations.revokeSession(sessionId, denyUntil(now));
+    await revocations.revokeSession(sessionId);
   }
 
   return {
@@ -50,7 +42,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
       const session = await stores.sessions.get(sessionId);
       const revoked = await stores.sessions.revoke(sessionId, now, reason);
       // Cut the family and access tokens even if another request won the race to mark it revoked.
-      if (session) await cutSession(sessionId, now);
+      if (session) await cutSession(sessionId);
       if (revoked && session && auditInfo) {
         await audit.record(auditInfo.event, {
           sub: session.userId,
@@ -66,7 +58,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     async revokeAll(userId, reason, exceptId) {
       const now = clock.now();
       const ids = await stores.sessions.revokeAllForUser(userId, now, reason, exceptId);
-      for (const id of ids) await cutSession(id, now);
+      for (const id of ids) await cutSession(id);
       return ids;
     },
   };

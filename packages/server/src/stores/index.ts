@@ -1,5 +1,6 @@
-// Storage entry point: `createStores({ databaseUrl })` picks the backend from the URL. Callers
+// Storage entry point: `createStores({ databaseUrl })` (or a resolved `backend`) picks the engine. Callers
 // run `stores.migrate()` before use (`tessera serve` does it at start-up).
+import type { Backend } from './backend.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { createSqlStores } from './sql/create-sql-stores.js';
 import { openPostgres, type PostgresOptions } from './sql/postgres.js';
@@ -12,17 +13,20 @@ export interface StoreLogger {
   warn(obj: object, msg?: string): void;
 }
 
-export interface CreateStoresOptions {
-  databaseUrl: string;
+export type CreateStoresOptions = (
+  | { databaseUrl: string; backend?: undefined }
+  /** Already resolved (server start-up resolves it once for every component). */
+  | { backend: Backend; databaseUrl?: undefined }
+) & {
   logger?: StoreLogger;
   /** PostgreSQL pool settings (ignored for SQLite). */
   postgres?: Omit<PostgresOptions, 'onPoolError'>;
   /** SQLite settings (ignored for PostgreSQL). */
   sqlite?: SqliteOptions;
-}
+};
 
 export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
-  const target = parseDatabaseUrl(opts.databaseUrl);
+  const target = opts.backend ? opts.backend.database : parseDatabaseUrl(opts.databaseUrl);
   if (target.kind === 'sqlite') {
     const { db, flavor, release } = openSqlite(target.path, opts.sqlite);
     if (target.path === ':memory:') {
@@ -39,8 +43,15 @@ export async function createStores(opts: CreateStoresOptions): Promise<Stores> {
   return createSqlStores(db, flavor, release);
 }
 
+export { type Backend, resolveBackend } from './backend.js';
 export type { DatabaseTarget } from './database-url.js';
 export { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+export {
+  createRateLimitStore,
+  type LimiterSpec,
+  memoryRateLimitStore,
+  type RateLimitStore,
+} from './rate-limit-store.js';
 export type { PostgresOptions } from './sql/postgres.js';
 export type { SqliteOptions } from './sql/sqlite.js';
 export { isUnavailableError } from './sql/unavailable.js';

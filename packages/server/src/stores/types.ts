@@ -1,6 +1,7 @@
 // Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
 // implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
 // Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
+import type { LifecycleStore } from './lifecycle-types.js';
 
 export interface UserRecord {
   id: string; // short random id, e.g. "u_" + 16 base64url chars; the `sub` of its tokens
@@ -13,6 +14,8 @@ export interface UserRecord {
   passwordChangedAt: number;
   /** Application claims added to every access token of the user (claims/); `{}` when none. */
   claims?: Record<string, unknown>;
+  /** When the address was verified (a mail link opened, an admin, an import); null = not verified. */
+  emailVerifiedAt?: number | null;
 }
 
 export interface UserStore {
@@ -25,7 +28,10 @@ export interface UserStore {
   update(
     id: string,
     patch: Partial<
-      Pick<UserRecord, 'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt' | 'claims'>
+      Pick<
+        UserRecord,
+        'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt' | 'emailVerifiedAt' | 'email' | 'claims'
+      >
     > & {
       updatedAt: number;
     },
@@ -75,7 +81,43 @@ export type ConsumeResult =
   | { status: 'spent'; token: RefreshTokenRecord } // it was already spent (caller decides: grace or reuse)
   | { status: 'unknown' };
 
+/** One refresh, as the store performs it (RefreshTokenStore.rotate). Times in ms. */
+export interface RotationRequest {
+  /** Hash of the presented token. */
+  hash: string;
+  now: number;
+  /** Hash of the successor the presented token derives. */
+  successorHash: string;
+  /** The successor's expiry before the session's cap: now + refresh TTL. */
+  successorExpiresAt: number;
+  /** The client's address: the session's last IP and the audit entry's. */
+  ip: string;
+}
+
+export type RotationResult =
+  | { status: 'unknown' }
+  | {
+      /**
+       * rotated: this call spent the token and wrote the successor, the session touch and the
+       * `refresh_succeeded` audit entry. not_rotated: nothing was written; the token was already
+       * spent, or it, its session or its user is no longer live (the caller tells which).
+       */
+      status: 'rotated' | 'not_rotated';
+      token: RefreshTokenRecord;
+      session: SessionRecord;
+      user: UserRecord;
+      /** The successor's expiry (capped by the session); null when no successor row exists. */
+      successorExpiresAt: number | null;
+    };
+
 export interface RefreshTokenStore {
+  /**
+   * The refresh hot path in one transaction: reads the token with its session and user (one
+   * joined read) and, if the token is unspent and unexpired, its session live and its user
+   * enabled, spends it, inserts the successor, touches the session and appends the audit entry.
+   * Two concurrent calls never both get 'rotated'.
+   */
+  rotate(request: RotationRequest): Promise<RotationResult>;
   insert(token: Omit<RefreshTokenRecord, 'spentAt' | 'successorHash'>): Promise<void>;
   get(hash: string): Promise<RefreshTokenRecord | undefined>;
   /**
@@ -220,6 +262,8 @@ export interface Stores {
   revocations: RevocationStore;
   audit: AuditStore;
   clients: ClientStore;
+  /** Mail tokens, erasure, export and import (stores/account-lifecycle-types.ts). */
+  lifecycle: LifecycleStore;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   /** Cheap round trip, for /readyz. */

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Clock } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/load.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 
@@ -25,8 +26,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse a directory (restart on the same database). */
   dir?: string;
-  /** A clock the test can move (token expiry). */
-  clock?: { now(): number };
+  /** A clock tests can move (expiry). */
+  clock?: Clock;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {

@@ -1,12 +1,16 @@
 // The storage conformance suite: one body, run against every backend by a factory
 // (test/stores-conformance.test.ts). It pins down the behaviour of stores/types.ts that routes and
 // services rely on, including the atomic operations under real concurrency.
+
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { DuplicateEmailError, type StoredKey, type Stores, type UserRecord } from '../../src/stores/index.js';
+
+/** Every migration, in order: a fresh database applies them all once. */
+const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
 
 export interface TestDatabase {
   url: string;
@@ -90,7 +94,7 @@ export function storesConformance(factory: StoresFactory): void {
       stores = await database.open();
       opened.push(stores);
       const applied = await stores.migrate();
-      assert.deepEqual(applied, Object.keys(MIGRATIONS));
+      assert.deepEqual(applied, ALL_MIGRATIONS);
     });
 
     after(async () => {
@@ -268,6 +272,77 @@ export function storesConformance(factory: StoresFactory): void {
 
         const unknown = await stores.refreshTokens.consume('no-such-hash', T0, newToken(session.id, user.id));
         assert.deepEqual(unknown, { status: 'unknown' });
+      });
+
+      test('rotate: one transaction spends, inserts the successor, touches the session, audits', async () => {
+        const { user, session } = await family();
+        const first = newToken(session.id, user.id);
+        await stores.refreshTokens.insert(first);
+        const successorHash = randomBytes(32).toString('base64url');
+        const at = T0 + 5_000;
+        const request = {
+          hash: first.hash,
+          now: at,
+          successorHash,
+          successorExpiresAt: at + 1_000,
+          ip: '198.51.100.9',
+        };
+        const result = await stores.refreshTokens.rotate(request);
+        assert.equal(result.status, 'rotated');
+        if (result.status !== 'rotated') return;
+        assert.equal(result.user.id, user.id);
+        assert.deepEqual(result.user.roles, user.roles);
+        assert.equal(result.session.id, session.id);
+        assert.equal(result.successorExpiresAt, at + 1_000);
+        assert.equal((await stores.refreshTokens.get(first.hash))?.successorHash, successorHash);
+        assert.equal((await stores.refreshTokens.get(successorHash))?.expiresAt, at + 1_000);
+        const touched = await stores.sessions.get(session.id);
+        assert.equal(touched?.lastUsedAt, at);
+        assert.equal(touched?.ip, '198.51.100.9');
+        const audit = await stores.audit.query({ limit: 5, sub: user.id, event: 'refresh_succeeded' });
+        assert.equal(audit.length, 1);
+        assert.equal(audit[0]?.sessionId, session.id);
+
+        // Presented again: nothing written, and the caller learns what the first call wrote.
+        const again = await stores.refreshTokens.rotate({ ...request, now: at + 1 });
+        assert.equal(again.status, 'not_rotated');
+        assert.equal(again.status === 'not_rotated' && again.token.spentAt, at);
+        assert.equal(again.status === 'not_rotated' && again.successorExpiresAt, at + 1_000);
+        assert.equal(
+          (await stores.audit.query({ limit: 5, sub: user.id, event: 'refresh_succeeded' })).length,
+          1,
+        );
+        assert.deepEqual(await stores.refreshTokens.rotate({ ...request, hash: 'no-such-hash' }), {
+          status: 'unknown',
+        });
+      });
+
+      test('rotate: a revoked session or a session past its cap writes nothing; 30 concurrent rotations: one wins', async () => {
+        const { user, session } = await family();
+        const token = newToken(session.id, user.id);
+        await stores.refreshTokens.insert(token);
+        const request = () => ({
+          hash: token.hash,
+          now: T0 + 10,
+          successorHash: randomBytes(32).toString('base64url'),
+          successorExpiresAt: T0 + 40 * 86_400_000,
+          ip: '198.51.100.9',
+        });
+        // The successor never outlives the session.
+        const results = await Promise.all(
+          Array.from({ length: 30 }, () => stores.refreshTokens.rotate(request())),
+        );
+        const rotated = results.filter((r) => r.status === 'rotated');
+        assert.equal(rotated.length, 1);
+        assert.equal(rotated[0]?.status === 'rotated' && rotated[0].successorExpiresAt, session.expiresAt);
+
+        const other = await family();
+        const live = newToken(other.session.id, other.user.id);
+        await stores.refreshTokens.insert(live);
+        await stores.sessions.revoke(other.session.id, T0 + 1, 'test');
+        const refused = await stores.refreshTokens.rotate({ ...request(), hash: live.hash });
+        assert.equal(refused.status, 'not_rotated');
+        assert.equal((await stores.refreshTokens.get(live.hash))?.spentAt, null);
       });
 
       test('50 concurrent consumes of one token: exactly one rotates', async () => {

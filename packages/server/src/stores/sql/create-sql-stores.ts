@@ -6,6 +6,7 @@ import { createSqlAuditStore } from './audit-store.js';
 import { createSqlClientStore } from './client-store.js';
 import type { SqlFlavor } from './flavor.js';
 import { createSqlKeyStore } from './key-store.js';
+import { createSqlLifecycleStore } from './lifecycle-store.js';
 import { createSqlRefreshTokenStore } from './refresh-token-store.js';
 import { createSqlRevocationStore } from './revocation-store.js';
 import type { Database } from './schema.js';
@@ -25,11 +26,12 @@ export function createSqlStores(
     kind: flavor.kind,
     users: createSqlUserStore(db, flavor),
     sessions: createSqlSessionStore(db),
-    refreshTokens: createSqlRefreshTokenStore(db),
+    refreshTokens: createSqlRefreshTokenStore(db, flavor),
     keys: createSqlKeyStore(db, flavor),
     revocations: createSqlRevocationStore(db, flavor),
     audit: createSqlAuditStore(db),
     clients: createSqlClientStore(db, flavor),
+    lifecycle: createSqlLifecycleStore(db, flavor),
 
     async migrate() {
       const migrator = new Migrator({

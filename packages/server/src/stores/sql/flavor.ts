@@ -1,6 +1,7 @@
 // What differs between SQLite and PostgreSQL, injected into the one SQL implementation. Everything
 // else (queries, transactions, RETURNING, ON CONFLICT) is written once with Kysely.
 import type { Kysely } from 'kysely';
+import type { RefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
 
 export interface SqlFlavor {
@@ -21,4 +22,6 @@ export interface SqlFlavor {
    * transaction), so a poller that has seen cursor N never later misses an entry below N.
    */
   serializeRevocations(trx: Kysely<Database>): Promise<void>;
+  /** The refresh hot path on this engine's own prepared statements (refresh-rotation.ts). */
+  rotateRefresh: RefreshRotation;
 }

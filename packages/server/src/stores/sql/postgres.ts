@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { SqlFlavor } from './flavor.js';
+import { postgresRefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
 import { withUnavailableMapping } from './unavailable.js';
 
@@ -34,7 +35,7 @@ export function advisoryKey(name: string): string {
   return createHash('sha256').update(`tessera:${name}`).digest().readBigInt64BE(0).toString();
 }
 
-function createPostgresFlavor(): SqlFlavor {
+function createPostgresFlavor(pool: pg.Pool): SqlFlavor {
   // In-process queue per lock name: waiters of one instance queue here rather than each holding a
   // pooled connection blocked in pg_advisory_xact_lock, which could starve `fn` of connections.
   const local = new Map<string, Promise<unknown>>();
@@ -74,6 +75,7 @@ function createPostgresFlavor(): SqlFlavor {
       // queue, so identity values become visible in increasing order. Revocations are rare.
       await sql`lock table revocations in share row exclusive mode`.execute(trx);
     },
+    rotateRefresh: postgresRefreshRotation(pool),
   };
 }
 
@@ -98,5 +100,5 @@ export function openPostgres(
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: withUnavailableMapping(new PostgresDialect({ pool })) });
-  return { db, flavor: createPostgresFlavor(), release: () => db.destroy() };
+  return { db, flavor: createPostgresFlavor(pool), release: () => db.destroy() };
 }

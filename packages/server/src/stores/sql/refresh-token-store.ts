@@ -3,6 +3,7 @@
 // count is the truth, so two concurrent presentations never both rotate, on either dialect.
 import type { Kysely } from 'kysely';
 import type { ConsumeResult, RefreshTokenRecord, RefreshTokenStore } from '../types.js';
+import type { SqlFlavor } from './flavor.js';
 import { toRefreshToken } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -20,8 +21,10 @@ function toRow(token: NewToken) {
   };
 }
 
-export function createSqlRefreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
+export function createSqlRefreshTokenStore(db: Kysely<Database>, flavor: SqlFlavor): RefreshTokenStore {
   return {
+    rotate: (request) => flavor.rotateRefresh(request),
+
     async insert(token) {
       await db.insertInto('refresh_tokens').values(toRow(token)).execute();
     },

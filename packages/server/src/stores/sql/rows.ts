@@ -52,6 +52,7 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     updatedAt: num(row.updated_at),
     passwordChangedAt: num(row.password_changed_at),
     claims: parseObject(row.claims),
+    emailVerifiedAt: numOrNull(row.email_verified_at ?? null),
   };
 }
 

@@ -16,6 +16,7 @@ export interface UsersTable {
   updated_at: Int;
   password_changed_at: Int;
   claims: string | null; // JSON object (migration 005)
+  email_verified_at?: Int | null; // migration 004
 }
 
 export interface SessionsTable {
@@ -99,6 +100,17 @@ export interface StoreLocksTable {
   expires_at: Int;
 }
 
+/** Migration 004: one-time tokens sent by mail (only their SHA-256 is stored). */
+export interface MailTokensTable {
+  hash: string;
+  user_id: string;
+  kind: string;
+  email: string;
+  created_at: Int;
+  expires_at: Int;
+  used_at: Int | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -109,4 +121,5 @@ export interface Database {
   oauth_clients: OAuthClientsTable;
   client_assertion_jtis: ClientAssertionJtisTable;
   store_locks: StoreLocksTable;
+  mail_tokens: MailTokensTable;
 }

@@ -2,15 +2,21 @@
 // per Stores; Kysely serialises queries and transactions on it, and WAL lets other processes
 // (the CLI) read while the server writes.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
+import { type RefreshRotation, sqliteRefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
 import { withUnavailableMapping } from './unavailable.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export const MEMORY = ':memory:';
+
+// The checkpoint worker thread loads the same better-sqlite3 this module uses.
+const driverPath = () => createRequire(import.meta.url).resolve('better-sqlite3');
 
 function openDatabase(path: string): BetterSqlite3.Database {
   if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -54,7 +60,7 @@ export interface SqliteOptions {
   lockLeaseMs?: number;
 }
 
-export function createSqliteFlavor(opts: SqliteOptions = {}): SqlFlavor {
+export function createSqliteFlavor(opts: SqliteOptions, rotateRefresh: RefreshRotation): SqlFlavor {
   return {
     kind: 'sqlite',
     bool: (value) => (value ? 1 : 0),
@@ -67,11 +73,14 @@ export function createSqliteFlavor(opts: SqliteOptions = {}): SqlFlavor {
     // One connection per file per process already serialises inserts; across processes SQLite's
     // single writer does, and AUTOINCREMENT hands out ids in commit order.
     serializeRevocations: async () => {},
+    rotateRefresh,
   };
 }
 
 interface SharedDatabase {
   db: Kysely<Database>;
+  rotateRefresh: RefreshRotation;
+  checkpointer: WalCheckpointer | undefined;
   refs: number;
 }
 
@@ -93,12 +102,15 @@ export function openSqlite(
   let entry = key === undefined ? undefined : shared.get(key);
   if (!entry) {
     const database = openDatabase(path);
-    entry = {
-      db: new Kysely<Database>({
-        dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
-      }),
-      refs: 0,
-    };
+    const db = new Kysely<Database>({
+      dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
+    });
+    // A file database checkpoints its WAL in a worker thread, never inside a request's commit.
+    const checkpointer =
+      path === MEMORY
+        ? undefined
+        : startWalCheckpointer(database, resolve(path), { driverPath: driverPath() });
+    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db), checkpointer, refs: 0 };
     if (key !== undefined) shared.set(key, entry);
   }
   entry.refs += 1;
@@ -106,13 +118,14 @@ export function openSqlite(
   let released = false;
   return {
     db: current.db,
-    flavor: createSqliteFlavor(opts),
+    flavor: createSqliteFlavor(opts, current.rotateRefresh),
     async release() {
       if (released) return;
       released = true;
       current.refs -= 1;
       if (current.refs > 0) return;
       if (key !== undefined && shared.get(key) === current) shared.delete(key);
+      await current.checkpointer?.stop();
       await current.db.destroy();
     },
   };

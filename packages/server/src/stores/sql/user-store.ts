@@ -16,9 +16,10 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
     async create(user) {
       const record: UserRecord = {
         ...user,
-        claims: user.claims ?? {},
         updatedAt: user.createdAt,
         passwordChangedAt: user.createdAt,
+        emailVerifiedAt: user.emailVerifiedAt ?? null,
+        claims: user.claims ?? {},
       };
       try {
         await db
@@ -33,6 +34,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
             updated_at: record.updatedAt,
             password_changed_at: record.passwordChangedAt,
             claims: JSON.stringify(record.claims),
+            email_verified_at: record.emailVerifiedAt ?? null,
           })
           .execute();
       } catch (err) {
@@ -83,13 +85,22 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
     },
 
     async update(id, patch) {
-      const values: Record<string, string | number | boolean> = { updated_at: patch.updatedAt };
+      const values: Record<string, string | number | boolean | null> = { updated_at: patch.updatedAt };
       if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles);
       if (patch.disabled !== undefined) values.disabled = flavor.bool(patch.disabled);
       if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
       if (patch.passwordChangedAt !== undefined) values.password_changed_at = patch.passwordChangedAt;
+      if (patch.emailVerifiedAt !== undefined) values.email_verified_at = patch.emailVerifiedAt;
       if (patch.claims !== undefined) values.claims = JSON.stringify(patch.claims);
-      const result = await db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
+      if (patch.email !== undefined) values.email = patch.email;
+      let result: { numUpdatedRows: bigint };
+      try {
+        result = await db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
+      } catch (err) {
+        // An email change onto an address another account holds.
+        if (patch.email !== undefined && flavor.isUniqueViolation(err)) throw new DuplicateEmailError();
+        throw err;
+      }
       if (result.numUpdatedRows === 0n) return undefined;
       return this.findById(id);
     },

@@ -1,11 +1,10 @@
-// Shared (global) rate-limit counters for many instances: a LimiterFactory for plugins/rate-limit.ts.
+// RateLimitStore: where the rate-limit counters live, chosen from the backend.
 // - Redis configured: RateLimiterRedis, with an insurance limiter that takes over while Redis is
 //   down — RateLimiterPostgres on PostgreSQL (still global), in-memory on SQLite (one process).
-// - PostgreSQL without Redis: RateLimiterPostgres alone.
-// - SQLite without Redis: undefined (the in-memory default is already "global" for one process).
+// - PostgreSQL without Redis: RateLimiterPostgres alone, on the table of migrations/002.
+// - SQLite without Redis: in memory (the counters of one process are already global).
 // Counters kept in the insurance limiter during an outage are not copied back to Redis: when Redis
 // returns, a key may get up to one window's worth of extra attempts. The limits stay bounded.
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   type RateLimiterAbstract,
@@ -14,21 +13,36 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { RATE_LIMIT_TABLE } from '../../migrations/002-rate-limits.js';
 import { closeRedis, openRedis } from '../fanout/redis-connection.js';
 import type { FanoutLogger } from '../fanout/types.js';
-import { parseDatabaseUrl } from '../stores/database-url.js';
-import { isUnavailableError } from '../stores/sql/unavailable.js';
-import { StorageUnavailableError } from '../stores/types.js';
-import type { LimiterFactory } from './rate-limit.js';
+import type { Backend } from './backend.js';
+import { isUnavailableError } from './sql/unavailable.js';
+import { StorageUnavailableError } from './types.js';
 
-export interface SharedLimiters {
-  readonly factory: LimiterFactory;
-  /** Where counters live: 'redis+postgres', 'redis+memory' or 'postgres'. */
+/** The counter behind one limit: `points` per `duration` seconds, keys prefixed by `keyPrefix`. */
+export interface LimiterSpec {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}
+
+export interface RateLimitStore {
+  /** Where counters live: 'memory', 'postgres', 'redis+postgres' or 'redis+memory'. */
   readonly backend: string;
+  /** The counter for one limit (rate-limiter-flexible). */
+  limiter(spec: LimiterSpec): RateLimiterAbstract;
   close(): Promise<void>;
 }
 
-export const RATE_LIMIT_TABLE = 'tessera_rate_limits';
+/** Counters in this process (one SQLite instance, and tests). */
+export function memoryRateLimitStore(): RateLimitStore {
+  return {
+    backend: 'memory',
+    limiter: (spec) => new RateLimiterMemory(spec),
+    async close() {},
+  };
+}
 
 // A PostgreSQL outage must surface as 503 (StorageUnavailableError), like the stores' own errors.
 function mapUnavailable(err: unknown): never {
@@ -37,45 +51,21 @@ function mapUnavailable(err: unknown): never {
   throw new StorageUnavailableError({ cause: err });
 }
 
-/** The table rate-limiter-flexible expects, created once under an advisory lock (instances race at boot). */
-async function ensureTable(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const key = createHash('sha256')
-      .update(`tessera:${RATE_LIMIT_TABLE}`)
-      .digest()
-      .readBigInt64BE(0)
-      .toString();
-    await client.query('select pg_advisory_xact_lock($1::bigint)', [key]);
-    await client.query(
-      `create table if not exists ${RATE_LIMIT_TABLE} (key varchar(255) primary key, points integer not null default 0, expire bigint)`,
-    );
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
-export async function createSharedLimiters(opts: {
-  databaseUrl: string;
-  redisUrl?: string | undefined;
+export async function createRateLimitStore(opts: {
+  backend: Backend;
   logger?: FanoutLogger;
   /** Connections of the limiter pool (default 4). */
   poolSize?: number;
-}): Promise<SharedLimiters | undefined> {
-  const target = parseDatabaseUrl(opts.databaseUrl);
-  if (target.kind === 'sqlite' && !opts.redisUrl) return undefined;
+}): Promise<RateLimitStore> {
+  const { database, redisUrl } = opts.backend;
+  if (database.kind === 'sqlite' && !redisUrl) return memoryRateLimitStore();
 
   let pool: pg.Pool | undefined;
   // rate-limiter-flexible calls `client.query({text, values})`; this wrapper maps outages to 503.
   let pgClient: { query(q: pg.QueryConfig): Promise<pg.QueryResult> } | undefined;
-  if (target.kind === 'postgres') {
+  if (database.kind === 'postgres') {
     pool = new pg.Pool({
-      connectionString: target.url,
+      connectionString: database.url,
       max: opts.poolSize ?? 4,
       connectionTimeoutMillis: 5_000,
       statement_timeout: 5_000,
@@ -84,17 +74,9 @@ export async function createSharedLimiters(opts: {
     pool.on('error', () => undefined); // an idle connection dying during an outage
     const p = pool;
     pgClient = { query: (q) => p.query(q).catch(mapUnavailable) };
-    try {
-      await ensureTable(pool);
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      mapUnavailable(err);
-    }
   }
 
-  const redis = opts.redisUrl
-    ? openRedis({ url: opts.redisUrl, role: 'rate-limit', logger: opts.logger })
-    : undefined;
+  const redis = redisUrl ? openRedis({ url: redisUrl, role: 'rate-limit', logger: opts.logger }) : undefined;
   // Until the connection is ready every call goes to the insurance limiter; wait for it (briefly),
   // so an instance that just started does not split one window's counts across two backends.
   if (redis && redis.status !== 'ready') {
@@ -110,7 +92,7 @@ export async function createSharedLimiters(opts: {
     });
   }
 
-  const factory: LimiterFactory = ({ keyPrefix, points, duration }): RateLimiterAbstract => {
+  const limiter = ({ keyPrefix, points, duration }: LimiterSpec): RateLimiterAbstract => {
     const base = { keyPrefix, points, duration };
     const database = pgClient
       ? new RateLimiterPostgres({
@@ -132,7 +114,7 @@ export async function createSharedLimiters(opts: {
   };
 
   return {
-    factory,
+    limiter,
     backend: redis ? (pool ? 'redis+postgres' : 'redis+memory') : 'postgres',
     async close() {
       await Promise.all([redis && closeRedis(redis), pool?.end().catch(() => undefined)]);

@@ -1,16 +1,17 @@
-// What the stored (asymmetric) and HS key services share: the KeyService they implement, the
-// extras the operations routes use, and the verifiers built over a key set.
+// What the stored (asymmetric) and HS key services share: their options, the verifiers built over a
+// key set (strict audience with a verified-token cache, or any audience), and rotation listeners.
 import {
   type Alg,
   createSigner,
   createVerifier,
-  type JwsHeader,
   type JwtPayload,
   type KeySet,
   type TesseraKey,
 } from '@tessera/core';
-import type { KeyService } from '../services/types.js';
-import type { RotationPolicy } from './rotation-policy.js';
+import type { VerifiedAccessToken } from '../services/types.js';
+
+/** Verifiers accept `exp` (and `nbf`) this many seconds off; revocations outlive tokens by as much. */
+export const CLOCK_TOLERANCE_SEC = 30;
 
 export interface KeyServiceHooks {
   alg: Alg;
@@ -27,18 +28,8 @@ export interface KeyServiceHooks {
   cacheMax?: number;
 }
 
-export interface KeyServiceBase extends KeyService {
-  /** Like verifyAccessToken but accepts any audience (introspection of client_credentials tokens). */
-  verifyAnyAudience(token: string): { header: JwsHeader; payload: JwtPayload };
-  activeKid(): string | undefined;
-  /** Seconds since the signing key was activated (the key-age metric). */
-  keyAgeSeconds(): number;
-  policy(): RotationPolicy | undefined;
-}
-
 export interface Verifiers {
-  verify(token: string): { header: JwsHeader; payload: JwtPayload };
-  verifyAnyAudience(token: string): { header: JwsHeader; payload: JwtPayload };
+  verify(token: string, opts?: { anyAudience?: boolean }): VerifiedAccessToken;
   signerFor(key: TesseraKey): (claims: Record<string, unknown>, o?: { ttl?: number }) => string;
 }
 
@@ -50,7 +41,7 @@ export function makeVerifiers(opts: KeyServiceHooks, keys: KeySet | TesseraKey[]
     algorithms: [opts.alg],
     issuer: opts.issuer,
     typ: 'at+jwt',
-    clockTolerance: 30,
+    clockTolerance: CLOCK_TOLERANCE_SEC,
     now,
     ...(opts.isRevoked ? { isRevoked: opts.isRevoked } : {}),
   };
@@ -60,17 +51,32 @@ export function makeVerifiers(opts: KeyServiceHooks, keys: KeySet | TesseraKey[]
     ...(cacheMax > 0 ? { cache: { max: cacheMax } } : {}),
   });
   const anyAudience = createVerifier(common);
-  const counted = (fn: (t: string) => { header: JwsHeader; payload: JwtPayload }) => (token: string) => {
-    try {
-      return fn(token);
-    } catch (err) {
-      opts.onVerifyFailed?.((err as { code?: string }).code ?? 'ERR_UNKNOWN');
-      throw err;
-    }
-  };
   return {
-    verify: counted(strict),
-    verifyAnyAudience: counted(anyAudience),
+    verify(token, o) {
+      try {
+        return o?.anyAudience ? anyAudience(token) : strict(token);
+      } catch (err) {
+        opts.onVerifyFailed?.((err as { code?: string }).code ?? 'ERR_UNKNOWN');
+        throw err;
+      }
+    },
     signerFor: (key) => createSigner({ key, issuer: opts.issuer, ttl: opts.accessTtl, now }),
+  };
+}
+
+/** The `onRotated` listeners of a key service. */
+export function rotationListeners(): {
+  add(listener: (kid: string) => void): () => void;
+  emit(kid: string): void;
+} {
+  const listeners = new Set<(kid: string) => void>();
+  return {
+    add(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(kid) {
+      for (const listener of listeners) listener(kid);
+    },
   };
 }

@@ -1,4 +1,4 @@
-// Shared rate limits on real servers: two "instances" (two factories) count together through
+// Shared rate limits on real servers: two "instances" (two RateLimitStores) count together through
 // Redis, and through PostgreSQL when Redis is unreachable (the insurance limiter), so the sixth
 // failed login is refused whichever instance sees it. Needs TESSERA_TEST_POSTGRES_URL and
 // TESSERA_TEST_REDIS_URL (failing in CI when missing).
@@ -6,16 +6,21 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { createRateLimits } from './rate-limit.js';
-import { createSharedLimiters } from './rate-limit-redis.js';
+import { createRateLimits } from '../ratelimit/rate-limits.js';
+import { resolveBackend } from './backend.js';
+import { createStores } from './index.js';
+import { createRateLimitStore } from './rate-limit-store.js';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const postgresUrl = process.env.TESSERA_TEST_POSTGRES_URL?.trim();
 const redisUrl = process.env.TESSERA_TEST_REDIS_URL?.trim();
 const limits = { loginIp: '100/15m', loginAccount: '5/15m', refreshIp: '100/15m' };
 
-test('SQLite without Redis keeps the in-memory default', async () => {
-  assert.equal(await createSharedLimiters({ databaseUrl: 'sqlite:./unused.db' }), undefined);
+test('SQLite without Redis keeps the counters in memory', async () => {
+  const store = await createRateLimitStore({
+    backend: resolveBackend({ databaseUrl: 'sqlite:./unused.db' }),
+  });
+  assert.equal(store.backend, 'memory');
 });
 
 describe('shared counters', {
@@ -31,6 +36,10 @@ describe('shared counters', {
     try {
       const url = new URL(postgresUrl);
       url.pathname = `/${name}`;
+      // The counters' table comes from the migrations (002), as at server start-up.
+      const stores = await createStores({ databaseUrl: url.toString() });
+      await stores.migrate();
+      await stores.close();
       await fn(url.toString());
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
@@ -46,13 +55,14 @@ describe('shared counters', {
     test(`${label}: the sixth failed login is refused on the other instance`, async () => {
       await withDatabase(async (url) => {
         const shared = await Promise.all(
-          [0, 1].map(() => createSharedLimiters({ databaseUrl: url, redisUrl: redis })),
+          [0, 1].map(() =>
+            createRateLimitStore({ backend: resolveBackend({ databaseUrl: url, redisUrl: redis }) }),
+          ),
         );
         try {
           const [a, b] = shared.map((s) => {
-            assert.ok(s);
             assert.equal(s.backend, backend);
-            return createRateLimits({ limits, factory: s.factory });
+            return createRateLimits({ limits, store: s });
           });
           assert.ok(a && b);
           const email = `rl-${randomBytes(4).toString('hex')}@example.com`;
@@ -69,7 +79,7 @@ describe('shared counters', {
           await b.loginAccountReset(email);
           assert.equal((await a.loginAccountCheck(email)).allowed, true);
         } finally {
-          await Promise.all(shared.map((s) => s?.close()));
+          await Promise.all(shared.map((s) => s.close()));
         }
       });
     });

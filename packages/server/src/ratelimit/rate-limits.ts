@@ -1,9 +1,10 @@
-// RateLimits (services/types.ts) on rate-limiter-flexible. Each limit is one limiter made by a
-// factory, so the in-memory limiter of a single instance can be swapped for a Redis or PostgreSQL
-// one (global limits across instances) without touching the callers.
+// RateLimits (services/types.ts): the login and refresh limits, on counters from a RateLimitStore
+// (stores/rate-limit-store.ts: in memory for one instance, Redis or PostgreSQL for many), so the
+// callers never know where the counters live.
 import { createHash } from 'node:crypto';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuditLog, LimitResult, RateLimits } from '../services/types.js';
+import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
 
 /** `points` requests (or failed attempts) per window of `durationSec` seconds. */
 export interface LimitSpec {
@@ -13,18 +14,10 @@ export interface LimitSpec {
 
 export type LimitName = 'login_ip' | 'login_account' | 'refresh_ip';
 
-/** Builds the limiter behind one limit; the default keeps counters in this process. */
-export type LimiterFactory = (opts: {
-  keyPrefix: string;
-  points: number;
-  duration: number;
-}) => RateLimiterAbstract;
-
-export const memoryLimiterFactory: LimiterFactory = (opts) => new RateLimiterMemory(opts);
-
 export interface CreateRateLimitsOptions {
   limits: { loginIp: LimitSpec | string; loginAccount: LimitSpec | string; refreshIp: LimitSpec | string };
-  factory?: LimiterFactory;
+  /** Where the counters live; in this process by default. */
+  store?: RateLimitStore;
   /** Called whenever a request is refused (metrics). */
   onLimited?: (name: LimitName) => void;
   /**
@@ -62,11 +55,11 @@ function toResult(spec: LimitSpec, res: RateLimiterRes | null, allowed: boolean)
 }
 
 export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
-  const factory = opts.factory ?? memoryLimiterFactory;
+  const store = opts.store ?? memoryRateLimitStore();
   const make = (name: LimitName, spec: LimitSpec) => ({
     name,
     spec,
-    limiter: factory({ keyPrefix: `tessera_${name}`, points: spec.points, duration: spec.durationSec }),
+    limiter: store.limiter({ keyPrefix: `tessera_${name}`, points: spec.points, duration: spec.durationSec }),
   });
   const loginIp = make('login_ip', parseLimitSpec(opts.limits.loginIp));
   const loginAccount = make('login_account', parseLimitSpec(opts.limits.loginAccount));

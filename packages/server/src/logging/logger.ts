@@ -41,10 +41,37 @@ export function createLogger(opts: LoggerOptions): Logger {
       level: opts.level,
       base: { service: 'tessera' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Fastify's request serializer with one change: one-time tokens in a query string (the
+      // links of account mails) are censored in the logged URL.
+      serializers: { req: serializeRequest },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     opts.destination,
   );
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+export function serializeRequest(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: redactQueryTokens(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/** `?token=SECRET` → `?token=[redacted]` (any parameter whose name mentions a token or secret). */
+export function redactQueryTokens(url: string): string {
+  if (typeof url !== 'string' || !url.includes('?')) return url;
+  return url.replace(/([?&][^=&#]*(?:token|secret|code)[^=&#]*=)[^&#]*/gi, '$1[redacted]');
 }
 
 type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRateLimits, parseLimitSpec } from './rate-limit.js';
+import { createRateLimits, parseLimitSpec } from './rate-limits.js';
 
 describe('parseLimitSpec', () => {
   test('reads COUNT/DURATION', () => {
