@@ -26,7 +26,7 @@ function pickAlgs(args) {
   return args.includes('--all') ? ALL_ALGS : DEFAULT_ALGS;
 }
 
-/** DESIGN.md section 2: the default access token (ES256, Tessera's signer defaults) in bytes. */
+/** The default access token (ES256, Tessera's signer defaults) in bytes. */
 async function defaultTokenBytes() {
   const { core } = await loadTessera();
   if (!core) return { bytes: null };

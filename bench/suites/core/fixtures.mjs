@@ -85,12 +85,12 @@ export function makeKeys(alg) {
   };
 }
 
-/** 96 random bits, base64url: 16 characters, as DESIGN.md sizes `jti` and `sid`. */
+/** 96 random bits, base64url: 16 characters, the size of `jti` and `sid`. */
 export function randomId() {
   return crypto.randomBytes(12).toString('base64url');
 }
 
-/** The claims a realistic access token carries (DESIGN.md section 2). */
+/** The claims a realistic access token carries. */
 export function accessClaims(nowSec = Math.floor(Date.now() / 1000)) {
   return {
     iss: ISSUER,

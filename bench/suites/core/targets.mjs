@@ -48,7 +48,7 @@ export function algTargets(alg, verify, sign) {
   return out;
 }
 
-/** The token budget of DESIGN.md section 2. */
+/** The 420-byte budget of a default access token. */
 export function sizeTarget(bytes) {
   if (bytes === null) return target('default ES256 access token <= 420 bytes', null, 'tessera not built');
   return target('default ES256 access token <= 420 bytes', bytes <= 420, `${bytes} bytes`);

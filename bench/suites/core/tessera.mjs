@@ -1,5 +1,5 @@
 // Loads the compiled @tessera/core (packages/core/dist), if it is built and has the public API
-// the benchmark uses (DESIGN.md section 3). Without it the suite still measures floors and peers.
+// the benchmark uses. Without it the suite still measures floors and peers.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

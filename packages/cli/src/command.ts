@@ -1,7 +1,7 @@
 // The contract every `tessera` command implements (docs/contracts.md, "CLI command registry").
 // Commands never call process.exit: they return an exit code, so tests and main() stay in control.
 
-/** Exit codes everywhere (DESIGN.md section 8). */
+/** Exit codes everywhere. */
 export const EXIT_OK = 0;
 /** The thing checked is bad: an invalid token, a weak secret. */
 export const EXIT_BAD = 1;

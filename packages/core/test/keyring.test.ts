@@ -1,4 +1,4 @@
-// Keyring state machine (DESIGN.md section 4): next -> active -> retiring -> retired, driven by
+// Keyring state machine: next -> active -> retiring -> retired, driven by
 // planRotation. A small simulator applies the actions the way a server would.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Three real server processes on one PostgreSQL database behave as one (DESIGN.md section 7):
+// Three real server processes on one PostgreSQL database behave as one:
 // revocations are enforced everywhere within a second (with Redis pub/sub and with PostgreSQL
 // LISTEN/NOTIFY alone), logout-all reaches sessions made elsewhere, concurrent emergency
 // rotations make one key, concurrent refreshes of one token leave one successor, and the

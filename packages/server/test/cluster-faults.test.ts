@@ -1,4 +1,4 @@
-// Faults on a three-instance cluster (DESIGN.md section 7): Redis stopped during traffic (fan-out
+// Faults on a three-instance cluster: Redis stopped during traffic (fan-out
 // and rate limits fall back to PostgreSQL, no 5xx, recovery when it returns), PostgreSQL cut off
 // during traffic (503 with Retry-After, never a wrong answer, every session intact afterwards),
 // and an instance SIGKILLed mid-rotation (one active key; the others rotate again).

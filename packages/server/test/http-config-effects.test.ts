@@ -47,7 +47,7 @@ describe('configuration effects over HTTP', () => {
     }
   });
 
-  test('a default access token fits the 420-byte budget (DESIGN.md section 2)', async (ctx) => {
+  test('a default access token fits the 420-byte budget', async (ctx) => {
     const t = await startTestServer({
       env: { TESSERA_ISSUER: 'https://auth.example.com', TESSERA_AUDIENCE: 'api.example.com' },
     });

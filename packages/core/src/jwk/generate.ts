@@ -1,5 +1,5 @@
 // generateKey: a fresh private key (or HMAC secret) bound to one algorithm. The default kid is the
-// first 16 characters of the thumbprint, to keep tokens small (DESIGN.md section 2 size budget).
+// first 16 characters of the thumbprint, to keep tokens small (the 420-byte size budget).
 import { createSecretKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { ALG_INFO, type Alg, assertAlg } from '../lib/algorithms.js';
 import { optionalString } from '../lib/options.js';

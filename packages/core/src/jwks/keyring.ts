@@ -1,4 +1,4 @@
-// Keyring (DESIGN.md section 4): a pure state machine over key records, next -> active -> retiring
+// Keyring: a pure state machine over key records, next -> active -> retiring
 // -> retired. The server persists the records and applies the actions planRotation returns.
 import { publicKeyOf } from '../jwk/import.js';
 import type { KeySet, TesseraKey } from '../types.js';

@@ -49,7 +49,7 @@ describe('createSigner', () => {
     assert.equal(p.exp, NOW / 1000 + 5);
   });
 
-  test('the default ES256 access token fits the 420-byte budget (DESIGN.md section 2)', () => {
+  test('the default ES256 access token fits the 420-byte budget', () => {
     const key = generateKey('ES256');
     const sign = createSigner({ key, issuer: 'https://auth.example.com', audience: 'api.example.com' });
     const token = sign({ sub: `u_${'a'.repeat(16)}`, sid: 'b'.repeat(16), roles: ['user'] });

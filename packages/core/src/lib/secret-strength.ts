@@ -3,7 +3,7 @@
 // A secret passes when it carries at least 32 bytes of material, looks random, and is not a
 // well-known value (padded or repeated). Reasons never quote the secret.
 
-/** The minimum amount of decoded material (DESIGN.md section 6: under 32 random bytes is weak). */
+/** The minimum amount of decoded material (under 32 random bytes is weak). */
 export const MIN_SECRET_BYTES = 32;
 
 // Values from tutorials, README examples and framework defaults. Compared after normalisation

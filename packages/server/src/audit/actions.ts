@@ -1,4 +1,4 @@
-// Every audit event name (DESIGN.md section 5: every security event goes to the audit log).
+// Every audit event name (every security event goes to the audit log).
 import type { AuditEvent } from '../services/types.js';
 
 export const AUDIT_EVENTS = [

@@ -44,7 +44,7 @@ test('a failing audit store is logged, not thrown (the database is closed under 
   assert.equal(errors.length, 1);
 });
 
-test('AUDIT_EVENTS lists the security events of DESIGN.md', () => {
+test('AUDIT_EVENTS lists every security event the server audits', () => {
   for (const e of [
     'login_succeeded',
     'login_failed',

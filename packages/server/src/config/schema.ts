@@ -1,4 +1,4 @@
-// The documented schema of every TESSERA_* variable (DESIGN.md section 6) and its defaults.
+// The documented schema of every TESSERA_* variable and its defaults.
 // Each variable is parsed with zod so an error names the variable and says what is expected.
 import { isIP } from 'node:net';
 import { parseDuration } from '@tessera/core';
