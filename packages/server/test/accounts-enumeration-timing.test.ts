@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
+import { median } from './support/median.js';
 import {
   GOOD_PASSWORD,
   request,
@@ -15,14 +16,6 @@ import {
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
 const SAMPLES = 60;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 describe('forgot and resend do not reveal whether an account exists', () => {
   let t: TestServer;

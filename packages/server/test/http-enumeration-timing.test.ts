@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
+import { median } from './support/median.js';
 import {
   GOOD_PASSWORD,
   request,
@@ -13,12 +14,6 @@ import {
 } from './support/server-harness.js';
 
 const SAMPLES = 30;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 describe('login timing does not reveal whether an account exists', () => {
   let t: TestServer;
