@@ -55,9 +55,9 @@ export function tamper(token) {
 
 /**
  * Starts the auth server with a bootstrap admin and makes an OAuth client with `revocations:read`.
- * @param {{ audience?: string }} [opts]
+ * @param {{ audience?: string, env?: Record<string, string> }} [opts]
  */
-export async function startTessera({ audience = 'tessera' } = {}) {
+export async function startTessera({ audience = 'tessera', env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-example-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -72,6 +72,7 @@ export async function startTessera({ audience = 'tessera' } = {}) {
     TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     TESSERA_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     TESSERA_LOG_LEVEL: 'silent',
+    ...env,
   });
   const server = await startServer(config, { cwd: dir });
   const close = async () => {
@@ -91,11 +92,17 @@ export async function startTessera({ audience = 'tessera' } = {}) {
       adminToken: admin,
       client: { id: client.body.client_id, secret: client.body.client_secret },
       /** Registers a new user over HTTP and logs in; returns its id and access token. */
-      async newUser(prefix = 'user') {
+      async newUser(prefix = 'user', extra = {}) {
         const email = `${prefix}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
         const reg = await api(issuer, '/v1/auth/register', { body: { email, password: PASSWORD } });
         if (reg.status !== 201) throw new Error(`register: ${reg.status} ${reg.text}`);
-        return { id: reg.body.user.id, email, token: await login(issuer, { email, password: PASSWORD }) };
+        const signedIn = await loginFull(issuer, { email, password: PASSWORD, ...extra });
+        return {
+          id: reg.body.user.id,
+          email,
+          token: signedIn.access_token,
+          refreshToken: signedIn.refresh_token,
+        };
       },
       close,
     };
@@ -105,10 +112,14 @@ export async function startTessera({ audience = 'tessera' } = {}) {
   }
 }
 
-async function login(issuer, { email, password }) {
-  const res = await api(issuer, '/v1/auth/login', { body: { email, password, refresh_token_in_body: true } });
+async function login(issuer, credentials) {
+  return (await loginFull(issuer, credentials)).access_token;
+}
+
+async function loginFull(issuer, credentials) {
+  const res = await api(issuer, '/v1/auth/login', { body: { ...credentials, refresh_token_in_body: true } });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${res.text}`);
-  return res.body.access_token;
+  return res.body;
 }
 
 /**

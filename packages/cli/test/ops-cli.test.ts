@@ -126,7 +126,7 @@ describe('tessera clients', () => {
     assert.equal(listed.length, 1);
     assert.equal(listed[0].client_id, c.client_id);
     assert.ok(!list.stdout.includes(c.client_secret));
-    assert.equal((await run(['clients', 'create', 'x', '--scopes', 'root'])).code, 2);
+    assert.equal((await run(['clients', 'create', 'x', '--scopes', 'bad"scope'])).code, 2);
     assert.equal((await run(['clients', 'create'])).code, 2);
   });
 });

@@ -98,7 +98,7 @@ describe('tessera users import', () => {
     assert.match(first.stdout, /line 8: skipped: email is not a valid address/);
     assert.match(first.stdout, /line 9: skipped gus@example.com: password_hash: unrecognised hash format/);
     assert.match(first.stdout, /line 11: skipped ann@example.com: duplicate email earlier in the file/);
-    assert.match(first.stdout, /claims not stored \(no per-user claims in this version\): 1/);
+    assert.match(first.stdout, /with application claims: 1/);
     assert.match(first.stdout, /created without a password \(need a reset to sign in\): 1/);
     assert.match(first.stdout, /reset mails sent: 1/);
     // The user without a hash got a reset mail (an .eml file: no SMTP in this test).

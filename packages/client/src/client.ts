@@ -69,19 +69,32 @@ export interface TesseraClient {
    * never signed in (or signed out) makes no request.
    */
   restore(): Promise<boolean>;
-  /** A valid access token, refreshed first when it is missing or about to expire. */
-  getAccessToken(): Promise<string>;
+  /**
+   * A valid access token, refreshed first when it is missing or about to expire. With `audience`,
+   * a token for that API (RFC 8707 `resource`; the server must list it in TESSERA_AUDIENCES): one
+   * is kept per audience, each refreshed on its own.
+   */
+  getAccessToken(options?: { audience?: string }): Promise<string>;
   /**
    * `fetch` with the access token attached when the URL's origin is the auth server's or in
    * `allowedOrigins` (other URLs go out as plain `fetch`); on a 401 it refreshes once and retries once.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** `getAccessToken` and `fetch` with tokens for one API (`aud` = `audience`). */
+  forAudience(audience: string): AudienceClient;
   /** Forces a refresh (single-flight: concurrent callers share one request). */
   refresh(): Promise<string>;
   readonly signedIn: boolean;
   on<K extends keyof ClientEvents>(name: K, listener: (event: ClientEvents[K]) => void): () => void;
   /** Stops timers and closes the tab channel. */
   close(): void;
+}
+
+/** The token calls of a client, bound to one audience. */
+export interface AudienceClient {
+  readonly audience: string;
+  getAccessToken(): Promise<string>;
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
 }
 
 export function createTesseraClient(options: TesseraClientOptions): TesseraClient {
@@ -100,6 +113,9 @@ class Client implements TesseraClient {
   readonly #onStepUp: StepUpPrompt | undefined;
   #state: AccessTokenState | undefined;
   #inFlight: Promise<string> | undefined;
+  // Tokens for other audiences, each with its own single-flight refresh.
+  readonly #audienceState = new Map<string, AccessTokenState>();
+  readonly #audienceFlights = new Map<string, Promise<string>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
@@ -182,7 +198,8 @@ class Client implements TesseraClient {
     }
   }
 
-  async getAccessToken(): Promise<string> {
+  async getAccessToken(options?: { audience?: string }): Promise<string> {
+    if (options?.audience !== undefined) return this.#audienceToken(options.audience, false);
     const state = this.#state;
     if (state && state.expiresAt - Date.now() > Math.min(this.#marginMs, 5_000)) return state.token;
     return this.#refreshAfter(state?.generation ?? 0);
@@ -212,6 +229,40 @@ class Client implements TesseraClient {
     }
     const fresh = await this.#refreshAfter(usedGeneration);
     return this.#withToken(retry, fresh);
+  }
+
+  forAudience(audience: string): AudienceClient {
+    if (typeof audience !== 'string' || audience === '')
+      throw new TypeError('audience must be a non-empty string');
+    return {
+      audience,
+      getAccessToken: () => this.#audienceToken(audience, false),
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const origin = originOf(request.url);
+        if (origin === undefined || !this.#bearerOrigins.has(origin)) return this.#fetch(request);
+        const retry = request.clone();
+        const first = await this.#withToken(request, await this.#audienceToken(audience, false));
+        if (first.status !== 401) return first;
+        return this.#withToken(retry, await this.#audienceToken(audience, true));
+      },
+    };
+  }
+
+  /** The kept token for `audience`, or a refresh with `resource` = audience (one at a time per audience). */
+  #audienceToken(audience: string, force: boolean): Promise<string> {
+    const state = this.#audienceState.get(audience);
+    if (!force && state && state.expiresAt - Date.now() > Math.max(Math.min(this.#marginMs, 5_000), 0)) {
+      return Promise.resolve(state.token);
+    }
+    let flight = this.#audienceFlights.get(audience);
+    if (!flight) {
+      flight = this.#tabs
+        .withRefreshLock(() => this.#refreshNow(audience))
+        .finally(() => this.#audienceFlights.delete(audience));
+      this.#audienceFlights.set(audience, flight);
+    }
+    return flight;
   }
 
   close(): void {
@@ -253,12 +304,12 @@ class Client implements TesseraClient {
     return this.#inFlight;
   }
 
-  async #refreshNow(): Promise<string> {
-    let body: Record<string, unknown> = {};
+  async #refreshNow(audience?: string): Promise<string> {
+    let body: Record<string, unknown> = audience === undefined ? {} : { resource: audience };
     if (this.#storage) {
       const stored = await this.#storage.get();
       if (!stored) throw this.#signedOut('no refresh token stored');
-      body = { refresh_token: stored };
+      body = { ...body, refresh_token: stored };
     }
     let tokens: TokenResponse;
     try {
@@ -266,12 +317,24 @@ class Client implements TesseraClient {
     } catch (err) {
       // 400/401 mean the refresh token is dead (expired, revoked, reused): the session is over.
       // Anything else (429, 5xx, network) is passing: keep the session and let the caller retry.
+      // An audience the server does not serve (invalid_target) ends nothing: the refresh was refused whole.
+      if (err instanceof TesseraClientError && err.code === 'invalid_target') throw err;
       if (err instanceof TesseraClientError && (err.status === 400 || err.status === 401)) {
         throw this.#signedOut(err.code);
       }
       throw err;
     }
-    return this.#adopt(tokens, true);
+    if (audience === undefined) return this.#adopt(tokens, true);
+    if (typeof tokens.access_token !== 'string') throw new TesseraClientError(502, 'bad_response');
+    if (this.#storage && typeof tokens.refresh_token === 'string')
+      await this.#storage.set(tokens.refresh_token);
+    const now = Date.now();
+    this.#audienceState.set(audience, {
+      token: tokens.access_token,
+      expiresAt: expiryOf(tokens.access_token, tokens.expires_in, now),
+      generation: now,
+    });
+    return tokens.access_token;
   }
 
   async #adopt(tokens: TokenResponse, broadcast: boolean): Promise<string> {
@@ -369,6 +432,7 @@ class Client implements TesseraClient {
     const wasSignedIn = ending !== undefined;
     this.#state = undefined;
     this.#hint?.set(false);
+    this.#audienceState.clear();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     // Siblings accept a sign-out only for the token they hold, so a tab without one has nothing to

@@ -1,4 +1,9 @@
-export type { RefreshTokenStorage, TesseraClient, TesseraClientOptions } from './client.js';
+export type {
+  AudienceClient,
+  RefreshTokenStorage,
+  TesseraClient,
+  TesseraClientOptions,
+} from './client.js';
 export { createTesseraClient } from './client.js';
 export type { ClientEvents } from './emitter.js';
 export { MfaRequiredError, SignedOutError, TesseraClientError } from './errors.js';

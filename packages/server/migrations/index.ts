@@ -4,6 +4,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-rate-limits.js';
 import * as m004 from './004-account-lifecycle.js';
+import * as m005 from './005-claims-clients.js';
 import * as m006 from './006-second-factors.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '002-rate-limits': m002,
   '004-account-lifecycle': m004,
   '006-second-factors': m006,
+  '005-claims-clients': m005,
 });
 
 export const migrationProvider: MigrationProvider = {

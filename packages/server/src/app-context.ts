@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
+import type { AccessTokenIssuer } from './claims/access-token-issuer.js';
 import type { Config } from './config/config.js';
 import type { MfaService } from './mfa/mfa-service.js';
 import type { RefreshService } from './refresh/refresh-service.js';
@@ -45,6 +46,8 @@ export interface AppServices {
   readonly refresh: RefreshService;
   /** Second factors, the mfa_token of two-step sign-in, passkeys, recovery codes (mfa/). */
   readonly mfa: MfaService;
+  /** User access tokens with their application claims (claims/). */
+  readonly tokens: AccessTokenIssuer;
   /** Register, login, logout, logout-all, password change (the /v1/auth flows). */
   readonly auth: AuthFlows;
   /** Verification, reset, email change, export, erasure (accounts/lifecycle/). */

@@ -24,6 +24,7 @@ export const API_ERRORS = {
     status: 401,
     message: 'A stronger or more recent authentication is required.',
   },
+  invalid_target: { status: 400, message: 'The requested resource (audience) is not allowed.' },
   insufficient_scope: { status: 403, message: 'The token does not grant access to this resource.' },
   csrf_rejected: { status: 403, message: 'The request origin is not allowed.' },
   registration_disabled: { status: 403, message: 'Registration is disabled on this server.' },
@@ -179,6 +180,14 @@ export function apiErrorOf(failure: DomainFailure, cause?: unknown): ApiError {
         headers: {
           'www-authenticate': `Bearer error="insufficient_user_authentication", error_description="${failure.message}", max_age=${failure.maxAge}`,
         },
+        cause,
+      });
+    case 'invalid_target':
+      return new ApiError('invalid_target', { description: failure.message, cause });
+    case 'claims_unavailable':
+      return new ApiError('temporarily_unavailable', {
+        description: 'The access token could not be issued (application claims unavailable); retry later.',
+        headers: { 'retry-after': '1' },
         cause,
       });
   }

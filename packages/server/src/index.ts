@@ -19,6 +19,7 @@ export type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js
 export { buildApp } from './app.js';
 export type { AppContext, AppServices, Clock, MetricsService } from './app-context.js';
 export { AUDIT_EVENTS, createAuditLog, isAuditEvent } from './audit/index.js';
+export { claimsProblem, RESERVED_CLAIMS, setUserClaims } from './claims/index.js';
 export {
   type Config,
   ConfigError,
@@ -49,10 +50,23 @@ export {
 export { createLogger } from './logging/logger.js';
 export { createMetrics, type Metrics } from './metrics/index.js';
 export {
+  CLIENT_AUTH_METHODS,
+  CLIENT_GRANT_TYPES,
   CLIENT_SCOPES,
+  type ClientAdminDeps,
+  type ClientSettings,
+  changeClient,
+  clientPatchSchema,
+  clientSettingsSchema,
   createClient,
+  deleteClient,
   describeClient,
   hashClientSecret,
+  isDelegatedToken,
+  isServiceToken,
+  registerClient,
+  rotateClientSecret,
+  TOKEN_EXCHANGE_GRANT,
   verifyClientSecret,
 } from './oauth/index.js';
 export { createRateLimits, parseLimitSpec } from './ratelimit/rate-limits.js';

@@ -10,6 +10,8 @@ import { warmUpDummyHash } from './accounts/passwords.js';
 import { buildApp } from './app.js';
 import { type AppContext, type Clock, systemClock } from './app-context.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { createAccessTokenIssuer } from './claims/access-token-issuer.js';
+import { loadClaimsHook } from './claims/claims-hook.js';
 import type { Config } from './config/config.js';
 import { type AttachedFanout, attachFanout } from './fanout/attach-fanout.js';
 import { createFanoutTransport } from './fanout/create-fanout.js';
@@ -148,10 +150,21 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       audit,
       store: limiters,
     });
+    // A missing claims module or a bad export refuses to start (ConfigError).
+    const hook = config.claimsModule ? await loadClaimsHook(config.claimsModule, opts.cwd) : undefined;
+    const tokens = createAccessTokenIssuer({
+      keys,
+      hook,
+      hookTimeoutMs: config.claimsTimeoutMs,
+      maxBytes: config.tokenMaxBytes,
+      audiences: config.audiences,
+      logger,
+    });
     const sessions = createSessionService({ stores, revocations, audit, clock });
     const refresh = createRefreshService({
       stores,
       keys,
+      tokens,
       sessions,
       audit,
       metrics,
@@ -232,7 +245,19 @@ export async function createContext(config: Config, opts: StartServerOptions = {
     const ctx: AppContext = {
       config,
       stores,
-      services: { keys, revocations, audit, limits, metrics, sessions, refresh, mfa, auth, lifecycle },
+      services: {
+        keys,
+        revocations,
+        audit,
+        limits,
+        metrics,
+        sessions,
+        refresh,
+        tokens,
+        mfa,
+        auth,
+        lifecycle,
+      },
       logger,
       clock,
     };

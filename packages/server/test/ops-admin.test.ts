@@ -224,7 +224,7 @@ describe('admin API', () => {
     assert.ok(!list.text.includes('sha256'));
     const bad = await request(s.url, 'POST', '/v1/admin/clients', {
       token: admin,
-      body: { name: 'x', scopes: ['root'] },
+      body: { name: 'x', scopes: ['not a scope'] },
     });
     assert.equal(bad.status, 400);
     const disabled = await request(s.url, 'PATCH', `/v1/admin/clients/${c.id}`, {

@@ -53,7 +53,9 @@ describe('public operations endpoints', () => {
     assert.equal(res.body.token_endpoint, 'http://tessera.test/v1/oauth/token');
     assert.equal(res.body.introspection_endpoint, 'http://tessera.test/v1/oauth/introspect');
     assert.equal(res.body.revocation_endpoint, 'http://tessera.test/v1/oauth/revoke');
-    assert.deepEqual(res.body.id_token_signing_alg_values_supported, ['ES256']);
+    // access tokens only: no ID-token claims
+    assert.equal(res.body.id_token_signing_alg_values_supported, undefined);
+    assert.deepEqual(res.body.access_token_signing_alg_values_supported, ['ES256']);
     assert.match(res.headers.get('cache-control') ?? '', /max-age=/);
   });
 

@@ -13,8 +13,26 @@ export interface AuthInfo {
   scopes: string[];
   /** Unix seconds. */
   exp: number | undefined;
+  /**
+   * Who acts for the user when the token came from token exchange (RFC 8693 `act`): `{sub}` of
+   * the acting client, nested (`act.act`) along a chain of services; undefined for direct tokens.
+   */
+  act: Actor | undefined;
   claims: JwtPayload;
   header: JwsHeader;
+}
+
+export interface Actor {
+  sub: string;
+  act?: Actor;
+}
+
+function actorOf(value: unknown): Actor | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const sub = (value as { sub?: unknown }).sub;
+  if (typeof sub !== 'string') return undefined;
+  const inner = actorOf((value as { act?: unknown }).act);
+  return inner ? { sub, act: inner } : { sub };
 }
 
 export function toAuthInfo(header: JwsHeader, payload: JwtPayload): AuthInfo {
@@ -25,6 +43,7 @@ export function toAuthInfo(header: JwsHeader, payload: JwtPayload): AuthInfo {
     roles: stringList(payload.roles),
     scopes: payload.scope !== undefined ? stringList(payload.scope) : stringList(payload.scp),
     exp: typeof payload.exp === 'number' ? payload.exp : undefined,
+    act: payload.act === undefined ? undefined : actorOf(payload.act),
     claims: payload,
     header,
   };

@@ -5,6 +5,7 @@ import { type AuthInfo, hasAll, toAuthInfo } from './auth-info.js';
 import { isUnavailableError } from './errors.js';
 import { type ExtractOptions, extractToken, type RequestParts } from './extract.js';
 import { checkStepUp, type StepUpRules } from './step-up.js';
+import { type TokenKindRules, tokenKindProblem } from './token-kind.js';
 import type { RemoteVerifier, VerifiedToken } from './verifier.js';
 
 /** A RemoteVerifier, or any sync function such as core's createVerifier result. */
@@ -23,7 +24,7 @@ export interface FailureInfo {
   code: string;
 }
 
-export interface AuthOptions extends ExtractOptions, AccessRules {
+export interface AuthOptions extends ExtractOptions, AccessRules, TokenKindRules {
   /** Let requests without any token through with `auth` = null (a bad token is still refused). */
   optional?: boolean;
   /** Added to every challenge as `realm="..."`. */
@@ -135,6 +136,10 @@ function prepare(parts: RequestParts, options: AuthOptions): string | AuthOutcom
 }
 
 function finish(result: VerifiedToken, options: AuthOptions): AuthOutcome {
+  // A service token where a user's is expected (or the reverse), or a delegation the route does not
+  // take: the token is not valid here, like a token for another audience.
+  const kindProblem = tokenKindProblem(result.payload, options);
+  if (kindProblem) return deny(invalidToken(options.realm), undefined, kindProblem, options);
   const auth = toAuthInfo(result.header, result.payload);
   const denied = checkAccess(auth, options, options.realm);
   if (denied) return deny(denied, undefined, accessDenialCode(denied), options);

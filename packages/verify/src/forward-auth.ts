@@ -14,8 +14,9 @@ import {
   type TokenVerifier,
 } from './authenticate.js';
 import type { RequestParts } from './extract.js';
+import type { TokenKindRules } from './token-kind.js';
 
-export interface ForwardAuthOptions extends AccessRules {
+export interface ForwardAuthOptions extends AccessRules, TokenKindRules {
   /** Also read the token from this cookie (for browser traffic through the gateway). */
   cookie?: string;
   realm?: string;
@@ -75,6 +76,9 @@ function prepare(headers: HeaderSource, options: ForwardAuthOptions): Prepared {
     ...(options.realm === undefined ? {} : { realm: options.realm }),
     ...(options.requireRoles === undefined ? {} : { requireRoles: options.requireRoles }),
     ...(options.requireScopes === undefined ? {} : { requireScopes: options.requireScopes }),
+    ...(options.tokenKind === undefined ? {} : { tokenKind: options.tokenKind }),
+    ...(options.delegation === undefined ? {} : { delegation: options.delegation }),
+    ...(options.allowedActors === undefined ? {} : { allowedActors: options.allowedActors }),
     ...(onError === undefined
       ? {}
       : { onError: (err: unknown, info: FailureInfo) => onError(err, { ...info, uri }) }),

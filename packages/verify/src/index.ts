@@ -21,7 +21,7 @@ export {
   type NodeAuth,
   sendDenial,
 } from './adapters/node-http.js';
-export { type AuthInfo, stringList, toAuthInfo } from './auth-info.js';
+export { type Actor, type AuthInfo, stringList, toAuthInfo } from './auth-info.js';
 export {
   type AccessRules,
   type AuthOptions,
@@ -76,6 +76,13 @@ export {
 } from './revocations.js';
 export { type SseEvent, SseParser } from './sse.js';
 export { assertStepUpRules, checkStepUp, type StepUpDenial, type StepUpRules } from './step-up.js';
+export {
+  type Delegation,
+  isServiceToken,
+  type TokenKind,
+  type TokenKindRules,
+  tokenKindProblem,
+} from './token-kind.js';
 export {
   createRemoteVerifier,
   type RemoteVerifier,

@@ -44,6 +44,13 @@ export const commands: readonly CommandEntry[] = [
   lazy('users disable', 'disable a user: revoke every session and token (--enable to undo)', async () => {
     return (await import('./users.js')).usersDisable;
   }),
+  lazy(
+    'users set-claims',
+    "replace a user's application claims (in their tokens from the next refresh)",
+    async () => {
+      return (await import('./users-claims.js')).usersSetClaims;
+    },
+  ),
   lazy('users import', 'import users from JSON lines (bcrypt, argon2 and PBKDF2 hashes kept)', async () => {
     return (await import('./users-lifecycle.js')).usersImport;
   }),
@@ -62,6 +69,19 @@ export const commands: readonly CommandEntry[] = [
   }),
   lazy('clients list', 'list OAuth clients (never their secrets)', async () => {
     return (await import('./clients.js')).clientsList;
+  }),
+  lazy(
+    'clients rotate-secret',
+    "replace a client's secret (the new one is shown once; the old one stops working)",
+    async () => {
+      return (await import('./clients.js')).clientsRotateSecret;
+    },
+  ),
+  lazy('clients disable', 'disable a client and revoke its live tokens (--enable to undo)', async () => {
+    return (await import('./clients.js')).clientsDisable;
+  }),
+  lazy('clients delete', 'delete a client and revoke its live tokens', async () => {
+    return (await import('./clients.js')).clientsDelete;
   }),
   tokenDecode,
   tokenSign,

@@ -22,8 +22,7 @@ function printReport(r: ImportReport, out: (line: string) => void): void {
   for (const [reason, n] of Object.entries(r.skippedByReason)) out(`  skipped (${reason}): ${n}`);
   if (r.withoutPassword > 0)
     out(`  created without a password (need a reset to sign in): ${r.withoutPassword}`);
-  if (r.claimsNotStored > 0)
-    out(`  claims not stored (no per-user claims in this version): ${r.claimsNotStored}`);
+  if (r.withClaims > 0) out(`  with application claims: ${r.withClaims}`);
 }
 
 export const usersImport: Command = {
@@ -41,7 +40,7 @@ without a hash cannot sign in until they reset their password (--send-reset mail
 Idempotent by email: a re-run changes nothing. An existing user gets only what it lacks (roles
 that differ, email_verified=true, a password if it had none); a changed or upgraded password is
 never overwritten. Lines that cannot be imported are reported with their number and the rest
-goes on. claims are accepted but not stored in this version (counted in the report).
+goes on. claims become the user's application claims (reserved names skip the line).
 
 Options:
   --dry-run            check and report, write nothing

@@ -50,6 +50,14 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Request body limit in bytes (413 above it). */
   readonly bodyLimit: number;
+  /** Audiences user tokens may be issued for (RFC 8707 `resource`); always includes `audience`. */
+  readonly audiences: readonly string[];
+  /** ES module adding computed claims to access tokens (claims/claims-hook.ts). */
+  readonly claimsModule: string | undefined;
+  /** Time limit of one claims-hook call, milliseconds. */
+  readonly claimsTimeoutMs: number;
+  /** Largest access token the server issues, bytes (application claims must fit). */
+  readonly tokenMaxBytes: number;
   /** Account lifecycle and mail (config/accounts-config.ts). */
   readonly accounts: AccountsConfig;
 }

@@ -60,6 +60,10 @@ export function loadConfig(env: Env = process.env): Config {
     mfaRequiredRoles: Object.freeze([...e.TESSERA_MFA_REQUIRED_ROLES]),
     logLevel: e.TESSERA_LOG_LEVEL,
     bodyLimit: e.TESSERA_BODY_LIMIT,
+    audiences: Object.freeze([...new Set([e.TESSERA_AUDIENCE, ...(e.TESSERA_AUDIENCES ?? [])])]),
+    claimsModule: e.TESSERA_CLAIMS_MODULE,
+    claimsTimeoutMs: e.TESSERA_CLAIMS_TIMEOUT_MS,
+    tokenMaxBytes: e.TESSERA_TOKEN_MAX_BYTES,
     accounts: loadAccountsConfig(merged, { production, issuer }),
   };
   return Object.freeze(config);

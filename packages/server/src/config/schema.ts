@@ -163,6 +163,19 @@ export const envSchema = z.object({
         .filter((r) => r !== ''),
     ),
   TESSERA_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Application claims and audiences (claims/, audiences/).
+  TESSERA_AUDIENCES: list.optional(),
+  TESSERA_CLAIMS_MODULE: nonEmpty.optional(),
+  TESSERA_CLAIMS_TIMEOUT_MS: z
+    .string()
+    .default('200')
+    .transform((v) => (/^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN))
+    .pipe(z.number({ error: 'must be a number of milliseconds' }).int().min(1).max(10_000)),
+  TESSERA_TOKEN_MAX_BYTES: z
+    .string()
+    .default('1024')
+    .transform((v) => (/^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN))
+    .pipe(z.number({ error: 'must be a number of bytes' }).int().min(256).max(8192)),
   TESSERA_BODY_LIMIT: z
     .string()
     .default('65536')

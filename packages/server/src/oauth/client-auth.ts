@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import { type AuthInfo, serverVerifier, verifyBearer } from '../plugins/authenticate.js';
 import type { ClientRecord } from '../stores/types.js';
+import { authenticateByAssertion, clientAssertionOf } from './client-auth-jwt.js';
 import { verifyClientSecret } from './client-secrets.js';
 
 export type Caller = { kind: 'client'; client: ClientRecord } | { kind: 'admin'; auth: AuthInfo };
@@ -45,11 +46,20 @@ export async function authenticateClient(
   request: FastifyRequest,
   scope?: string,
 ): Promise<ClientRecord> {
+  const assertion = clientAssertionOf(request);
+  if (assertion !== undefined) {
+    const client = await authenticateByAssertion(ctx, request, assertion);
+    if (scope !== undefined && !client.scopes.includes(scope)) {
+      throw new ApiError('insufficient_scope', { description: `the client lacks the ${scope} scope` });
+    }
+    return client;
+  }
   const creds = clientCredentials(request);
   if (!creds || creds.id.length > 200 || creds.secret.length > 200) throw invalidClient();
   const client = await ctx.stores.clients.get(creds.id);
   const ok = verifyClientSecret(client?.secretHash, creds.secret);
-  if (!ok || !client || client.disabled) {
+  // A private_key_jwt client has no secret (its hash is empty and never matches).
+  if (!ok || !client || client.disabled || client.authMethod === 'private_key_jwt') {
     request.log.info({ client_id: creds.id.slice(0, 40) }, 'client authentication failed');
     throw invalidClient();
   }
@@ -75,7 +85,11 @@ export async function authenticateClientOrAdmin(
     }
     return { kind: 'admin', auth };
   }
-  if (header === undefined && clientCredentials(request) === undefined) {
+  if (
+    header === undefined &&
+    clientAssertionOf(request) === undefined &&
+    clientCredentials(request) === undefined
+  ) {
     throw new ApiError('unauthorized', {
       headers: { 'www-authenticate': 'Basic realm="tessera", Bearer' },
     });

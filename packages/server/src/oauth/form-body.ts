@@ -3,15 +3,23 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../errors.js';
 
+const REPEATABLE = new Set(['resource', 'audience']);
+
 export function addFormParser(app: FastifyInstance): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
     (_request, body, done) => {
       const params = new URLSearchParams(body as string);
-      const out: Record<string, string> = {};
+      const out: Record<string, string | string[]> = {};
       for (const [name, value] of params) {
-        // RFC 6749 section 3.2: parameters must not be repeated.
+        // RFC 8707 and RFC 8693 let `resource` and `audience` repeat (several audiences).
+        if (REPEATABLE.has(name)) {
+          const previous = out[name];
+          out[name] = previous === undefined ? value : [...[previous].flat(), value];
+          continue;
+        }
+        // RFC 6749 section 3.2: other parameters must not be repeated.
         if (Object.hasOwn(out, name)) {
           done(badRequest(`parameter ${name} is repeated`), undefined);
           return;

@@ -41,12 +41,15 @@ let refusalCode: string | undefined;
 const noteRefusal = (_err: unknown, info: { status: number; code: string }) => {
   refusalCode = info.status === 401 && info.code !== 'missing_token' ? info.code : undefined;
 };
-const ANY: AuthOptions = { onError: noteRefusal };
-const OPTIONAL: AuthOptions = { optional: true, onError: noteRefusal };
+// The server's own API is the user's: a service token, or a token a service obtained for the user
+// by exchange (`act`), is refused even when its audience matches (RFC 8725 section 3.11).
+const USER_ONLY = { tokenKind: 'user', delegation: 'refuse' } as const;
+const ANY: AuthOptions = { ...USER_ONLY, onError: noteRefusal };
+const OPTIONAL: AuthOptions = { ...USER_ONLY, optional: true, onError: noteRefusal };
 
 function withRules(rules: Pick<AuthOptions, 'requireRoles' | 'optional'>): AuthOptions {
   if (rules.requireRoles === undefined) return rules.optional ? OPTIONAL : ANY;
-  return { ...rules, onError: noteRefusal };
+  return { ...rules, ...USER_ONLY, onError: noteRefusal };
 }
 
 function check(verifier: TokenVerifier, request: FastifyRequest, options: AuthOptions): AuthOutcome {

@@ -4,6 +4,7 @@
 // whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
+import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
 import type { MfaStore, SessionAuth } from '../mfa/mfa-store.js';
 import { DomainError } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
@@ -33,13 +34,23 @@ export interface IssuedTokens {
   session: SessionRecord;
 }
 
+/** Per request: the RFC 8707 audience(s) of the access token (default TESSERA_AUDIENCE). */
+export interface IssueOptions {
+  audience?: string | string[] | undefined;
+}
+
 export interface RefreshService {
   /** `auth`: how the user signed in (RFC 8176 amr, auth_time); omitted for a password alone. */
-  startSession(user: UserRecord, client: ClientInfo, auth?: SessionAuth): Promise<IssuedTokens>;
+  startSession(
+    user: UserRecord,
+    client: ClientInfo,
+    auth?: SessionAuth,
+    opts?: IssueOptions,
+  ): Promise<IssuedTokens>;
   /** A fresh access token for a live session (after step-up changed its amr/auth_time). */
-  accessTokenFor(user: UserRecord, session: SessionRecord): Promise<string>;
+  accessTokenFor(user: UserRecord, session: SessionRecord, opts?: IssueOptions): Promise<string>;
   /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
-  rotate(refreshToken: string, client: ClientInfo): Promise<IssuedTokens>;
+  rotate(refreshToken: string, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
 }
@@ -47,6 +58,8 @@ export interface RefreshService {
 export interface RefreshServiceOptions {
   stores: Pick<Stores, 'users' | 'sessions' | 'refreshTokens'>;
   keys: Pick<KeyService, 'signAccessToken'>;
+  /** Adds application claims (claims/); without it tokens carry sub, sid and roles only. */
+  tokens?: AccessTokenIssuer;
   sessions: SessionService;
   audit: AuditLog;
   metrics?: Pick<MetricsService, 'tokenIssued' | 'refreshReuseDetected'>;
@@ -68,24 +81,62 @@ const invalidGrant = (message?: string): DomainError =>
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
 
-  // amr and auth_time (RFC 8176, OIDC) follow the session through every refresh.
-  async function accessClaims(user: UserRecord, session: SessionRecord): Promise<Record<string, unknown>> {
-    const auth = await opts.sessionAuth?.getSessionAuth(session.id);
-    const claims: Record<string, unknown> = { sub: user.id, sid: session.id, roles: user.roles };
-    if (auth) {
-      claims.amr = auth.amr;
-      claims.auth_time = Math.floor(auth.authTime / 1000);
+  // amr and auth_time (RFC 8176, OIDC) follow the session through every refresh. `auth`: null for a
+  // new session signed in with a password alone (nothing to look up), undefined to read the store.
+  async function baseClaims(
+    user: UserRecord,
+    sessionId: string,
+    auth: SessionAuth | null | undefined,
+  ): Promise<Record<string, unknown>> {
+    const known = auth === undefined ? await opts.sessionAuth?.getSessionAuth(sessionId) : auth;
+    const claims: Record<string, unknown> = { sub: user.id, sid: sessionId, roles: user.roles };
+    if (known) {
+      claims.amr = known.amr;
+      claims.auth_time = Math.floor(known.authTime / 1000);
     }
     return claims;
   }
 
-  async function issue(
+  // A claims hook can fail (503): with one, the access token is made before anything is stored or
+  // spent, so a failing hook costs the caller nothing.
+  async function accessTokenFor(
+    user: UserRecord,
+    session: Pick<SessionRecord, 'id'> & Partial<SessionRecord>,
+    issueOpts: IssueOptions | undefined,
+    auth?: SessionAuth | null,
+  ): Promise<string> {
+    const base = await baseClaims(user, session.id, auth);
+    const audience = issueOpts?.audience;
+    return opts.tokens
+      ? opts.tokens.issueUserToken({ user, session: session as SessionRecord, base, audience })
+      : keys.signAccessToken(base, audience === undefined ? {} : { audience });
+  }
+
+  /** With a claims hook: the access token for the family of `hash`, signed before the spend. */
+  async function presign(hash: string, now: number, issueOpts: IssueOptions | undefined) {
+    if (!opts.tokens?.hasHook) return undefined;
+    const record = await stores.refreshTokens.get(hash);
+    if (!record || record.spentAt !== null || record.expiresAt <= now) return undefined;
+    const [session, user] = await Promise.all([
+      stores.sessions.get(record.sessionId),
+      stores.users.findById(record.userId),
+    ]);
+    if (!session || session.revokedAt !== null || session.expiresAt <= now) return undefined;
+    if (!user || user.disabled) return undefined;
+    return {
+      userId: user.id,
+      updatedAt: user.updatedAt,
+      token: await accessTokenFor(user, session, issueOpts),
+    };
+  }
+
+  function issue(
+    accessToken: string,
     user: UserRecord,
     session: SessionRecord,
     refreshToken: string,
     refreshExpiresAt: number,
   ) {
-    const accessToken = keys.signAccessToken(await accessClaims(user, session));
     const now = clock.now();
     return {
       accessToken,
@@ -110,10 +161,12 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
   }
 
   return {
-    async startSession(user, client, auth) {
+    async startSession(user, client, auth, issueOpts) {
       const now = clock.now();
+      const sessionId = randomBytes(12).toString('base64url');
+      const accessToken = await accessTokenFor(user, { id: sessionId }, issueOpts, auth ?? null);
       const session = await stores.sessions.create({
-        id: randomBytes(12).toString('base64url'),
+        id: sessionId,
         userId: user.id,
         device: describeDevice(client.userAgent),
         userAgent: truncateUserAgent(client.userAgent),
@@ -135,18 +188,20 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         expiresAt,
       });
       opts.metrics?.tokenIssued('login');
-      return issue(user, session, token, expiresAt);
+      return issue(accessToken, user, session, token, expiresAt);
     },
 
-    async rotate(presented, client) {
+    async rotate(presented, client, issueOpts) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
       const successor = deriveSuccessor(opts.successorKey, presented);
       const successorHash = hashRefreshToken(successor);
       // One transaction in the store: read token + session + user, and if all are live, spend the
       // token, insert the successor, touch the session and audit refresh_succeeded.
+      const hash = hashRefreshToken(presented);
+      const signed = await presign(hash, now, issueOpts);
       const result = await stores.refreshTokens.rotate({
-        hash: hashRefreshToken(presented),
+        hash,
         now,
         successorHash,
         successorExpiresAt: now + opts.refreshTtl * 1000,
@@ -156,7 +211,11 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       const { token, session, user } = result;
       if (result.status === 'rotated') {
         opts.metrics?.tokenIssued('refresh');
-        return issue(user, session, successor, result.successorExpiresAt ?? now);
+        const fresh =
+          signed && signed.userId === user.id && signed.updatedAt === user.updatedAt
+            ? signed.token
+            : await accessTokenFor(user, session, issueOpts);
+        return issue(fresh, user, session, successor, result.successorExpiresAt ?? now);
       }
 
       // Not rotated: say why, in the order the rules are written.
@@ -173,11 +232,17 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       }
       // Same successor as the first caller got: two tabs racing or a retried request.
       opts.metrics?.tokenIssued('refresh');
-      return issue(user, session, successor, result.successorExpiresAt);
+      return issue(
+        await accessTokenFor(user, session, issueOpts),
+        user,
+        session,
+        successor,
+        result.successorExpiresAt,
+      );
     },
 
-    async accessTokenFor(user, session) {
-      return keys.signAccessToken(await accessClaims(user, session));
+    async accessTokenFor(user, session, issueOpts) {
+      return accessTokenFor(user, session, issueOpts);
     },
 
     async sessionOf(presented) {

@@ -3,24 +3,39 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { assertStorableClaims, setUserClaims } from '../claims/user-claims.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody, emailField, passwordField } from '../schemas/fields.js';
 import { routeSchema } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
 import { changeUser, createUser, describeUser, listUsers, ROLE_PATTERN } from '../services/user-admin.js';
 
 const roleField = z.string().regex(ROLE_PATTERN, 'roles must be lower-case words (a-z, 0-9, _ : -)');
 const rolesField = z.array(roleField).max(32, 'at most 32 roles');
 
-const CreateBody = z.object({ email: emailField, password: passwordField, roles: rolesField.optional() });
+const claimsField = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+const CreateBody = z.object({
+  email: emailField,
+  password: passwordField,
+  roles: rolesField.optional(),
+  claims: claimsField.optional(),
+});
 const PatchBody = z
   .object({
     roles: rolesField.optional(),
     disabled: z.boolean({ error: 'must be a boolean' }).optional(),
     email_verified: z.boolean({ error: 'must be a boolean' }).optional(),
+    claims: claimsField.optional(),
+    /** With `claims`: cut the user's live tokens so the new claims apply at the next request. */
+    revoke_tokens: z.boolean({ error: 'must be a boolean' }).optional(),
   })
   .refine(
-    (b) => b.roles !== undefined || b.disabled !== undefined || b.email_verified !== undefined,
-    'give roles, disabled and/or email_verified',
+    (b) =>
+      b.roles !== undefined ||
+      b.disabled !== undefined ||
+      b.email_verified !== undefined ||
+      b.claims !== undefined,
+    'give roles, disabled, email_verified and/or claims',
   );
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -33,11 +48,17 @@ const UserView = z.object({
   roles: z.array(z.string()),
   disabled: z.boolean(),
   email_verified: z.boolean(),
+  claims: z.record(z.string(), z.unknown()),
   created_at: z.string(),
   updated_at: z.string(),
 });
 const Created = z.object({
-  user: z.object({ id: z.string(), email: z.string(), roles: z.array(z.string()) }),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    claims: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -81,8 +102,38 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
       },
     },
     async (request, reply) => {
-      const user = await createUser(deps, request.body, { sub: request.auth?.sub ?? null, ip: request.ip });
-      return reply.code(201).send({ user: { id: user.id, email: user.email, roles: user.roles } });
+      const { claims, ...input } = request.body;
+      const roles = input.roles ?? ['user'];
+      if (claims) assertStorableClaims(ctx.services.tokens, { id: 'u_xxxxxxxxxxxxxxxx', roles }, claims);
+      const created = await createUser(deps, input, { sub: request.auth?.sub ?? null, ip: request.ip });
+      const user = claims
+        ? ((await ctx.stores.users.update(created.id, { claims, updatedAt: created.createdAt })) ?? created)
+        : created;
+      return reply.code(201).send({
+        user: {
+          id: user.id,
+          email: user.email,
+          roles: user.roles,
+          ...(claims ? { claims: user.claims } : {}),
+        },
+      });
+    },
+  );
+
+  route.get(
+    '/v1/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'One user',
+        params: IdParams,
+        response: { 200: z.object({ user: UserView }), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const user = await ctx.stores.users.findById(request.params.id);
+      if (!user) throw new DomainError({ code: 'not_found', message: 'no such user' });
+      return { user: describeUser(user) };
     },
   );
 
@@ -98,8 +149,17 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
       },
     },
     async (request) => {
-      const { email_verified: verified, ...patch } = request.body;
+      const { email_verified: verified, claims, revoke_tokens: revokeTokens, ...patch } = request.body;
       const actor = request.auth?.sub ?? null;
+      if (claims !== undefined) {
+        await setUserClaims(
+          { ...deps, tokens: ctx.services.tokens },
+          request.params.id,
+          claims,
+          { revokeTokens },
+          actor,
+        );
+      }
       let user = await changeUser(deps, request.params.id, patch, actor);
       if (verified !== undefined)
         user = await ctx.services.lifecycle.setEmailVerified(user.id, verified, actor);

@@ -3,13 +3,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { audienceFor } from '../audiences/resource.js';
 import { badRequest, rateLimitedError } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
-import { ErrorBody, refreshTokenField, TokenResponse } from '../schemas/fields.js';
+import { ErrorBody, refreshTokenField, resourceField, TokenResponse } from '../schemas/fields.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
 import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js';
 
-const RefreshBody = optionalBody(z.object({ refresh_token: refreshTokenField.optional() }));
+const RefreshBody = optionalBody(
+  z.object({ refresh_token: refreshTokenField.optional(), resource: resourceField.optional() }),
+);
 
 export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { limits, refresh } = ctx.services;
@@ -26,14 +30,17 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
     async (request, reply) => {
       const ipLimit = await limits.refreshIp(request.ip);
       if (!ipLimit.allowed) throw rateLimitedError(ipLimit);
+      const audience = audienceFor(request.body, ctx.config.audiences);
       const presented = presentedRefreshToken(ctx, request, request.body.refresh_token);
       if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
       try {
-        const tokens = await refresh.rotate(presented.token, clientInfo(request));
+        const tokens = await refresh.rotate(presented.token, clientInfo(request), { audience });
         return sendTokens(ctx, reply, tokens, !presented.fromCookie);
       } catch (err) {
         // A dead cookie is cleared so the browser stops sending it.
-        if (presented.fromCookie) clearRefreshCookie(reply, ctx.config.cookieSecure);
+        // A claims hook failing spent nothing: that cookie still works.
+        const unspent = err instanceof DomainError && err.failure.code === 'claims_unavailable';
+        if (presented.fromCookie && !unspent) clearRefreshCookie(reply, ctx.config.cookieSecure);
         throw err;
       }
     },

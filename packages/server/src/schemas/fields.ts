@@ -9,6 +9,11 @@ export const passwordField = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
   .max(1024, 'must be at most 1024 characters');
+/** RFC 8707 `resource`: one audience or a list (checked against TESSERA_AUDIENCES by the route). */
+export const resourceField = z.union([z.string({ error: 'must be a string' }), z.array(z.string())], {
+  error: 'must be a string or an array of strings',
+});
+
 export const refreshTokenField = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')

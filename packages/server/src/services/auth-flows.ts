@@ -7,7 +7,7 @@ import { normalizeEmail } from '../accounts/email.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { Clock, MetricsService } from '../app-context.js';
 import type { PasswordStepOutcome } from '../mfa/mfa-service.js';
-import type { ClientInfo, IssuedTokens, RefreshService } from '../refresh/refresh-service.js';
+import type { ClientInfo, IssuedTokens, IssueOptions, RefreshService } from '../refresh/refresh-service.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Stores, UserRecord } from '../stores/types.js';
 import { fail } from './domain-error.js';
@@ -29,6 +29,7 @@ export interface AuthFlows {
   login(
     input: { email: string; password: string; refresh_token_in_body?: boolean | undefined },
     client: ClientInfo,
+    issue?: IssueOptions,
   ): Promise<{ tokens: IssuedTokens } | { pending: PasswordStepOutcome }>;
   /** The caller a refresh token stands for (logout with an expired access token). */
   callerOfRefreshToken(refreshToken: string): Promise<Caller>;
@@ -81,7 +82,7 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       return user;
     },
 
-    async login(input, client) {
+    async login(input, client, issue) {
       const email = normalizeEmail(input.email);
       const ip = client.ip;
       allowed(await limits.loginIp(ip));
@@ -111,7 +112,7 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       }
       const pending = await opts.secondStep?.(result.user, input.refresh_token_in_body === true);
       if (pending) return { pending };
-      const tokens = await opts.refresh.startSession(result.user, client);
+      const tokens = await opts.refresh.startSession(result.user, client, undefined, issue);
       await audit.record('login_succeeded', { sub: result.user.id, sessionId: tokens.session.id, ip });
       return { tokens };
     },

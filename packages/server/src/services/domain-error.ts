@@ -36,7 +36,11 @@ export type DomainFailure =
   /** A wrong TOTP or recovery code, or a passkey assertion that does not verify. */
   | { code: 'invalid_factor' }
   /** RFC 9470: the action needs a second factor proven within `maxAge` seconds (step-up). */
-  | { code: 'insufficient_user_authentication'; maxAge: number; message: string };
+  | { code: 'insufficient_user_authentication'; maxAge: number; message: string }
+  /** An RFC 8707 `resource` (audience) this server does not issue tokens for. */
+  | { code: 'invalid_target'; message: string }
+  /** Application claims could not be computed (claims hook failed, timed out, token too large). */
+  | { code: 'claims_unavailable' };
 
 export type DomainErrorCode = DomainFailure['code'];
 
@@ -60,6 +64,8 @@ const MESSAGES: Record<DomainErrorCode, string> = {
   invalid_mfa_token: 'the MFA token is invalid, expired or already used',
   invalid_factor: 'the code or passkey could not be verified',
   insufficient_user_authentication: 'a recent second factor is required',
+  invalid_target: 'the requested resource (audience) is not allowed',
+  claims_unavailable: 'the access token could not be issued (application claims unavailable); retry later',
 };
 
 export class DomainError extends Error {

@@ -115,6 +115,10 @@ export type AuditEvent =
   | 'recovery_codes_generated'
   | 'recovery_code_used'
   | 'step_up'
+  | 'client_created'
+  | 'client_changed'
+  | 'client_deleted'
+  | 'token_exchanged'
   // account lifecycle (accounts/lifecycle/)
   | 'email_verified'
   | 'password_reset_requested'

@@ -29,6 +29,7 @@ export function describeUser(u: UserRecord) {
     email: u.email,
     roles: u.roles,
     disabled: u.disabled,
+    claims: u.claims ?? {},
     email_verified: Boolean(u.emailVerifiedAt),
     created_at: new Date(u.createdAt).toISOString(),
     updated_at: new Date(u.updatedAt).toISOString(),

@@ -13,6 +13,8 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   passwordChangedAt: number;
+  /** Application claims added to every access token of the user (claims/); `{}` when none. */
+  claims?: Record<string, unknown>;
   /** When the address was verified (a mail link opened, an admin, an import); null = not verified. */
   emailVerifiedAt?: number | null;
 }
@@ -29,7 +31,7 @@ export interface UserStore {
     patch: Partial<
       Pick<
         UserRecord,
-        'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt' | 'emailVerifiedAt' | 'email'
+        'roles' | 'disabled' | 'passwordHash' | 'passwordChangedAt' | 'emailVerifiedAt' | 'email' | 'claims'
       >
     > & {
       updatedAt: number;
@@ -208,21 +210,52 @@ export interface AuditStore {
   }): Promise<AuditRecord[]>;
 }
 
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
 export interface ClientRecord {
   id: string; // client_id
   name: string;
-  secretHash: string; // argon2id or SHA-256 (high-entropy secrets) of the client secret
-  scopes: string[]; // e.g. ["revocations:read", "introspect"]
-  audiences: string[]; // audiences it may request in client_credentials
+  secretHash: string; // SHA-256 of the (high-entropy) client secret; '' for private_key_jwt clients
+  scopes: string[]; // free strings, e.g. ["revocations:read", "orders:write"]
+  audiences: string[]; // audiences it may request (client_credentials, token exchange)
   createdAt: number;
   disabled: boolean;
+  /** Grants it may use; default ["client_credentials"]. */
+  grantTypes?: string[];
+  /** How it authenticates at the token endpoint; default client_secret_basic (post accepted too). */
+  authMethod?: ClientAuthMethod;
+  /** private_key_jwt: the registered public JWKS (JSON text) or where to fetch it. */
+  jwks?: string | null;
+  jwksUri?: string | null;
 }
+
+export type ClientPatch = Partial<
+  Pick<
+    ClientRecord,
+    | 'name'
+    | 'disabled'
+    | 'scopes'
+    | 'audiences'
+    | 'grantTypes'
+    | 'authMethod'
+    | 'jwks'
+    | 'jwksUri'
+    | 'secretHash'
+  >
+>;
 
 export interface ClientStore {
   create(client: ClientRecord): Promise<ClientRecord>;
   get(id: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
-  update(id: string, patch: Partial<Pick<ClientRecord, 'disabled' | 'scopes' | 'audiences'>>): Promise<void>;
+  update(id: string, patch: ClientPatch): Promise<void>;
+  /** Returns whether a client was deleted. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Records a client assertion's `jti` until `expiresAt` (ms); false when it was already recorded
+   * and has not expired (a replay). Atomic: two concurrent calls never both get true.
+   */
+  rememberAssertion(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
 /** Everything the app needs from storage. `createStores(config)` builds one. */

@@ -656,6 +656,10 @@ export function storesConformance(factory: StoresFactory): void {
           audiences: ['api.example.com'],
           createdAt: T0,
           disabled: false,
+          grantTypes: ['client_credentials'],
+          authMethod: 'client_secret_basic' as const,
+          jwks: null,
+          jwksUri: null,
         };
         assert.deepEqual(await stores.clients.create(client), client);
         assert.deepEqual(await stores.clients.get(client.id), client);
@@ -669,6 +673,34 @@ export function storesConformance(factory: StoresFactory): void {
         });
         await stores.clients.update(client.id, {});
         assert.equal((await stores.clients.get(client.id))?.disabled, true);
+        await stores.clients.update(client.id, {
+          grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+          authMethod: 'private_key_jwt',
+          jwks: '{"keys":[]}',
+          secretHash: '',
+        });
+        const changed = await stores.clients.get(client.id);
+        assert.deepEqual(changed?.grantTypes, ['urn:ietf:params:oauth:grant-type:token-exchange']);
+        assert.equal(changed?.authMethod, 'private_key_jwt');
+        assert.equal(changed?.jwks, '{"keys":[]}');
+        assert.equal(changed?.secretHash, '');
+        assert.equal(await stores.clients.delete(client.id), true);
+        assert.equal(await stores.clients.get(client.id), undefined);
+        assert.equal(await stores.clients.delete(client.id), false);
+      });
+
+      test('assertion jtis: a replay inside the lifetime is refused, concurrent inserts never both win', async () => {
+        const clientId = id('c');
+        assert.equal(await stores.clients.rememberAssertion(clientId, 'j1', T0 + 60_000, T0), true);
+        assert.equal(await stores.clients.rememberAssertion(clientId, 'j1', T0 + 60_000, T0 + 1), false);
+        // another client may use the same jti
+        assert.equal(await stores.clients.rememberAssertion(id('c'), 'j1', T0 + 60_000, T0), true);
+        const racing = await Promise.all(
+          Array.from({ length: 8 }, () => stores.clients.rememberAssertion(clientId, 'j2', T0 + 60_000, T0)),
+        );
+        assert.equal(racing.filter(Boolean).length, 1);
+        // once expired, the entry no longer blocks
+        assert.equal(await stores.clients.rememberAssertion(clientId, 'j1', T0 + 120_000, T0 + 60_001), true);
       });
     });
 

@@ -32,7 +32,9 @@ export interface App {
 }
 
 const view = (auth: AuthInfo | null | undefined) =>
-  auth ? { sub: auth.sub, roles: auth.roles, sid: auth.sid, scopes: auth.scopes } : { sub: null };
+  auth
+    ? { sub: auth.sub, roles: auth.roles, sid: auth.sid, scopes: auth.scopes, act: auth.act }
+    : { sub: null };
 
 function listen(server: Server): Promise<App> {
   return new Promise((resolve) => {

@@ -4,8 +4,10 @@
 // Idempotent by email: a re-run finds every user and changes nothing. Hashes are stored as they
 // are (bcrypt, argon2, Django pbkdf2_sha256) and upgraded to argon2id at each user's first login;
 // users without a hash get an unusable password (and, with --send-reset, a reset mail).
-// `claims` are accepted and reported as not stored: this version has no per-user claims column.
+// `claims` are stored as the user's application claims (reserved names refuse the line).
+
 import type { Clock } from '../../app-context.js';
+import { claimsProblem } from '../../claims/reserved-claims.js';
 import { ROLE_PATTERN } from '../../services/user-admin.js';
 import type { LifecycleStore } from '../../stores/lifecycle-types.js';
 import type { UserRecord, UserStore } from '../../stores/types.js';
@@ -35,8 +37,8 @@ export interface ImportReport {
   skipped: number;
   /** Skipped lines by reason ("unchanged", "invalid JSON", ...). */
   skippedByReason: Record<string, number>;
-  /** Lines whose `claims` were accepted but not stored. */
-  claimsNotStored: number;
+  /** Lines that carried application claims (stored with the user). */
+  withClaims: number;
   /** Created users without a password hash (they need a reset to sign in). */
   withoutPassword: number;
   dryRun: boolean;
@@ -62,6 +64,7 @@ interface Candidate {
   passwordHash: string | undefined;
   roles: string[] | undefined;
   emailVerified: boolean | undefined;
+  claims: Record<string, unknown> | undefined;
 }
 
 /** Parses and checks one line; a string is the reason to skip it. */
@@ -95,7 +98,9 @@ function parseLine(line: number, text: string, report: ImportReport): Candidate 
   if (o.claims !== undefined) {
     if (o.claims === null || typeof o.claims !== 'object' || Array.isArray(o.claims))
       return 'claims must be an object';
-    report.claimsNotStored += 1;
+    const problem = claimsProblem(o.claims);
+    if (problem) return `claims: ${problem}`;
+    report.withClaims += 1;
   }
   return {
     line,
@@ -104,6 +109,7 @@ function parseLine(line: number, text: string, report: ImportReport): Candidate 
     passwordHash: (o.password_hash as string | null | undefined) ?? undefined,
     roles: o.roles === undefined ? undefined : [...new Set(o.roles as string[])],
     emailVerified: o.email_verified as boolean | undefined,
+    claims: o.claims as Record<string, unknown> | undefined,
   };
 }
 
@@ -130,7 +136,7 @@ export async function importUsers(
     updated: 0,
     skipped: 0,
     skippedByReason: {},
-    claimsNotStored: 0,
+    withClaims: 0,
     withoutPassword: 0,
     dryRun: opts.dryRun === true,
   };
@@ -210,6 +216,10 @@ async function applyBatch(
         patch.emailVerifiedAt = now;
         changed.push('email_verified');
       }
+      if (c.claims && JSON.stringify(c.claims) !== JSON.stringify(current.claims ?? {})) {
+        patch.claims = c.claims;
+        changed.push('claims');
+      }
       // Only a user still without a password gets one: an upgraded or changed one is theirs.
       if (c.passwordHash && current.passwordHash === UNUSABLE_PASSWORD) {
         patch.passwordHash = c.passwordHash;
@@ -244,6 +254,7 @@ async function applyBatch(
       updatedAt: now,
       passwordChangedAt: now,
       emailVerifiedAt: c.emailVerified ? now : null,
+      claims: c.claims ?? {},
     });
     if (!c.passwordHash) report.withoutPassword += 1;
     emit({

@@ -41,6 +41,9 @@ export function createSqlStores(
         provider: migrationProvider,
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+        // 005 (claims, clients) and 006 (second factors) were built side by side and touch different
+        // columns: a database that already ran 006 still takes 005.
+        allowUnorderedMigrations: true,
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error instanceof StorageUnavailableError) throw error;

@@ -30,6 +30,7 @@ export function createSqlLifecycleStore(db: Kysely<Database>, flavor: SqlFlavor)
     updated_at: u.updatedAt,
     password_changed_at: u.passwordChangedAt,
     email_verified_at: u.emailVerifiedAt ?? null,
+    claims: JSON.stringify(u.claims ?? {}),
   });
 
   return {

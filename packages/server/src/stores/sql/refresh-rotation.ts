@@ -40,6 +40,7 @@ interface JoinedRow {
   u_created_at: number | string;
   u_updated_at: number | string;
   u_password_changed_at: number | string;
+  u_claims: string | null;
   next_expires_at: number | string | null;
 }
 
@@ -49,7 +50,7 @@ const JOINED_COLUMNS = `rt.hash, rt.session_id, rt.user_id, rt.created_at, rt.ex
   s.revoked_at as s_revoked_at, s.revoked_reason as s_revoked_reason, u.email as u_email,
   u.password_hash as u_password_hash, u.roles as u_roles, u.disabled as u_disabled,
   u.created_at as u_created_at, u.updated_at as u_updated_at,
-  u.password_changed_at as u_password_changed_at, nx.expires_at as next_expires_at`;
+  u.password_changed_at as u_password_changed_at, u.claims as u_claims, nx.expires_at as next_expires_at`;
 
 const JOINED_FROM = `from refresh_tokens rt
   join sessions s on s.id = rt.session_id
@@ -81,6 +82,7 @@ function result(status: 'rotated' | 'not_rotated', row: JoinedRow, successorExpi
       created_at: row.u_created_at,
       updated_at: row.u_updated_at,
       password_changed_at: row.u_password_changed_at,
+      claims: row.u_claims,
     } as Parameters<typeof toUser>[0]),
     successorExpiresAt,
   } satisfies RotationResult;

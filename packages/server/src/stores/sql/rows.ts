@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import type {
   AuditRecord,
+  ClientAuthMethod,
   ClientRecord,
   KeyStateName,
   RefreshTokenRecord,
@@ -50,8 +51,17 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
     passwordChangedAt: num(row.password_changed_at),
+    claims: parseObject(row.claims),
     emailVerifiedAt: numOrNull(row.email_verified_at ?? null),
   };
+}
+
+function parseObject(text: string | null | undefined): Record<string, unknown> {
+  if (!text) return {};
+  const parsed: unknown = JSON.parse(text);
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 export function toSession(row: Selectable<SessionsTable>): SessionRecord {
@@ -129,5 +139,9 @@ export function toClient(row: Selectable<OAuthClientsTable>): ClientRecord {
     audiences: parseStringArray(row.audiences),
     createdAt: num(row.created_at),
     disabled: bool(row.disabled),
+    grantTypes: parseStringArray(row.grant_types ?? '["client_credentials"]'),
+    authMethod: (row.auth_method ?? 'client_secret_basic') as ClientAuthMethod,
+    jwks: row.jwks ?? null,
+    jwksUri: row.jwks_uri ?? null,
   };
 }

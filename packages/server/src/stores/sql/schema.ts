@@ -15,6 +15,7 @@ export interface UsersTable {
   created_at: Int;
   updated_at: Int;
   password_changed_at: Int;
+  claims: string | null; // JSON object (migration 005)
   email_verified_at?: Int | null; // migration 004
 }
 
@@ -81,6 +82,16 @@ export interface OAuthClientsTable {
   audiences: string; // JSON array
   created_at: Int;
   disabled: Bool;
+  grant_types: string; // JSON array (migration 005)
+  auth_method: string;
+  jwks: string | null;
+  jwks_uri: string | null;
+}
+
+export interface ClientAssertionJtisTable {
+  client_id: string;
+  jti: string;
+  expires_at: Int;
 }
 
 export interface StoreLocksTable {
@@ -149,6 +160,7 @@ export interface Database {
   revocations: RevocationsTable;
   audit_events: AuditEventsTable;
   oauth_clients: OAuthClientsTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
   store_locks: StoreLocksTable;
   mfa_factors: MfaFactorsTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;

@@ -19,6 +19,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
         updatedAt: user.createdAt,
         passwordChangedAt: user.createdAt,
         emailVerifiedAt: user.emailVerifiedAt ?? null,
+        claims: user.claims ?? {},
       };
       try {
         await db
@@ -32,6 +33,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
             created_at: record.createdAt,
             updated_at: record.updatedAt,
             password_changed_at: record.passwordChangedAt,
+            claims: JSON.stringify(record.claims),
             email_verified_at: record.emailVerifiedAt ?? null,
           })
           .execute();
@@ -89,6 +91,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
       if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
       if (patch.passwordChangedAt !== undefined) values.password_changed_at = patch.passwordChangedAt;
       if (patch.emailVerifiedAt !== undefined) values.email_verified_at = patch.emailVerifiedAt;
+      if (patch.claims !== undefined) values.claims = JSON.stringify(patch.claims);
       if (patch.email !== undefined) values.email = patch.email;
       let result: { numUpdatedRows: bigint };
       try {
