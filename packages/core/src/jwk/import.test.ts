@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash, createSecretKey, generateKeyPairSync } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createSigner } from '../jwt/sign.js';
@@ -9,9 +16,18 @@ import { generateKey } from './generate.js';
 import { importKey, publicKeyOf } from './import.js';
 import { jwkThumbprint } from './thumbprint.js';
 
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ed = generateKeyPairSync('ed25519');
+// Copies made from DER: exporting a freshly generated key as JWK can deadlock Node 20 (generate.ts).
+const detached = ({ privateKey }: { privateKey: KeyObject }) => {
+  const key = createPrivateKey({
+    key: privateKey.export({ format: 'der', type: 'pkcs8' }),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return { privateKey: key, publicKey: createPublicKey(key) };
+};
+const ec = detached(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+const rsa = detached(generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const ed = detached(generateKeyPairSync('ed25519'));
 
 describe('importKey: HMAC secrets never come from asymmetric material', () => {
   test('random binary secrets that merely start with "{" are accepted; JSON with a kty is not', () => {
