@@ -2,25 +2,14 @@
 // client signs a short JWT with its own key; the server checks it against the client's registered
 // JWKS (stored, or fetched from its JWKS URL), requires iss = sub = client_id, an `aud` naming this
 // server, a near expiry, and refuses a `jti` it has already seen (replay).
-import { type Alg, createVerifier, decodeToken, importJwks, type KeySet } from '@tessera/core';
+import { ALGORITHMS, type Alg, createVerifier, decodeToken, importJwks, type KeySet } from '@tessera/core';
 import type { Clock } from '../app-context.js';
 import type { ClientRecord, ClientStore } from '../stores/types.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Asymmetric algorithms only: a client's public key can never be used as an HMAC secret. */
-export const ASSERTION_ALGORITHMS: Alg[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-];
+export const ASSERTION_ALGORITHMS: Alg[] = ALGORITHMS.filter((alg) => !alg.startsWith('HS'));
 
 /** Longest accepted assertion lifetime (exp − now), seconds: bounds how long jtis are kept. */
 const MAX_LIFETIME_SEC = 300;
