@@ -1,10 +1,11 @@
 // Every package as a user gets it: `npm pack` once, then install the tarballs in empty projects
 // outside the repository and use them the way the README says.
 //   - the tarballs: no tests, every source map's sources shipped, every exports target present,
-//     the server's migrations included;
-//   - project "server": @tessera/cli + server; `npx tessera serve` on a temporary SQLite file and a
-//     random port, then register, login, refresh (cookie) and /v1/me over HTTP; pg and ioredis are
-//     not installed, so configurations that need them fail naming the package;
+//     the server's migrations and data included, the console as its built app only;
+//   - project "server": @tessera/cli + server (+ console, its dependency); `npx tessera serve` on a
+//     temporary SQLite file and a random port, then register, login, refresh (cookie) and /v1/me
+//     over HTTP, and the web console at /console; pg and ioredis are not installed, so
+//     configurations that need them fail naming the package;
 //   - project "service": @tessera/verify, cli, client, console + express only (no Fastify, Hono,
 //     server or driver): a
 //     TypeScript Express service importing only @tessera/verify/express compiles with `tsc --strict`
@@ -233,6 +234,20 @@ describe('the tarballs', () => {
     assert.ok(files.has('dist/migrations/001-initial.js'));
   });
 
+  test('the server ships its password list; the console ships its built app and nothing else', () => {
+    assert.ok(tarballs.get('@tessera/server').files.has('data/breached-passwords.txt'));
+    const server = names.find((p) => p.name === '@tessera/server');
+    assert.equal(server.dependencies['@tessera/console'], '0.1.0', 'the server serves the console');
+    const consoleFiles = [...tarballs.get('@tessera/console').files];
+    assert.ok(consoleFiles.includes('dist/app/index.html'));
+    assert.ok(
+      consoleFiles.some((f) => /^dist\/app\/assets\/index-[\w-]+\.js$/.test(f)),
+      'the app bundle',
+    );
+    const stray = consoleFiles.filter((f) => !/^(dist\/app\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+    assert.deepEqual(stray, [], 'sources, tests or build files in @tessera/console');
+  });
+
   test('@tessera/verify has an entry per framework, ESM and CommonJS, with types', () => {
     const pkg = names.find((p) => p.name === '@tessera/verify');
     for (const entry of ['.', './express', './fastify', './hono', './node']) {
@@ -316,6 +331,7 @@ describe('installed outside the repository', () => {
         tgz('@tessera/core'),
         tgz('@tessera/verify'),
         tgz('@tessera/server'),
+        tgz('@tessera/console'),
         tgz('@tessera/cli'),
         `better-sqlite3@${repoVersion('better-sqlite3')}`,
       ]),
@@ -378,6 +394,19 @@ describe('installed outside the repository', () => {
     assert.equal(me.body.iss, serverUrl);
   });
 
+  test('the installed server serves the web console at /console', async () => {
+    await jobs.server;
+    const page = await http('GET', '/console/');
+    assert.equal(page.status, 200, page.text);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(page.text);
+    assert.ok(script, page.text);
+    const asset = await http('GET', script[1]);
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('content-type') ?? '', /javascript/);
+  });
+
   test('an Express service importing only @tessera/verify/express compiles with tsc --strict (newest @types/node) and runs', async () => {
     const { newest } = await jobs.service;
     assert.equal(newest.stdout + newest.stderr, '');
@@ -402,9 +431,9 @@ describe('installed outside the repository', () => {
     }
   });
 
-  test('@tessera/client and @tessera/console install and import on their own', async () => {
+  test('@tessera/client imports on its own; @tessera/console installs with its built app', async () => {
     const { client } = await jobs.service;
-    assert.equal(client.stdout.trim(), 'function');
+    assert.equal(client.stdout.trim(), 'function true');
   });
 
   test('a .cjs file require()s @tessera/core and @tessera/verify/express', async () => {
@@ -518,7 +547,13 @@ async function serviceSteps(dir) {
     sh(dir, 'node', [
       '--input-type=module',
       '-e',
-      "const c = await import('@tessera/client'); await import('@tessera/console'); console.log(typeof c.createTesseraClient)",
+      [
+        "const c = await import('@tessera/client');",
+        "const { createRequire } = await import('node:module');",
+        "const { existsSync } = await import('node:fs');",
+        "const pkg = createRequire(process.cwd() + '/').resolve('@tessera/console/package.json');",
+        "console.log(typeof c.createTesseraClient, existsSync(pkg.replace(/package\\.json$/, 'dist/app/index.html')));",
+      ].join(' '),
     ]),
   ]);
 
