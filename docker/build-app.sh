@@ -3,7 +3,7 @@
 # test/container.test.mjs runs it too (no container engine is needed to check the recipe).
 #   docker/build-app.sh SOURCE_DIR APP_DIR [--skip-build]
 # 1. npm ci + build in SOURCE_DIR (skipped with --skip-build: the checkout is already built);
-# 2. npm pack of the four packages the server needs;
+# 2. npm pack of the five packages the server needs (the console: its built web app);
 # 3. an npm project in APP_DIR with those tarballs and both optional drivers (pg, ioredis) installed,
 #    production dependencies only. better-sqlite3 (the default SQLite driver) compiles here.
 # For the test only: TESSERA_SQLITE_BINARY=PATH skips install scripts and copies that prebuilt
@@ -20,7 +20,7 @@ if [ "$skip_build" != "--skip-build" ]; then
 fi
 packs=$(mktemp -d)
 npm pack --ignore-scripts --pack-destination "$packs" \
-  -w packages/core -w packages/verify -w packages/server -w packages/cli >/dev/null
+  -w packages/core -w packages/verify -w packages/console -w packages/server -w packages/cli >/dev/null
 
 version() { node -p "require('./node_modules/$1/package.json').version"; }
 drivers="pg@$(version pg) ioredis@$(version ioredis) better-sqlite3@$(version better-sqlite3)"

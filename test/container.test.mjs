@@ -97,6 +97,9 @@ describe('Dockerfile', () => {
       }
       assert.ok(healthy, `the HEALTHCHECK command never passed:\n${output}`);
       assert.ok(existsSync(join(data, 'tessera.db')), 'the database lives in the data volume');
+      const consolePage = await fetch(`http://127.0.0.1:${port}/console/`);
+      assert.equal(consolePage.status, 200, 'the image serves the web console');
+      assert.match(await consolePage.text(), /<div id="app">/);
       assert.doesNotMatch(output, /unsafe for production/);
     } finally {
       child.kill('SIGTERM');
