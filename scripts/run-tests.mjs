@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Runs every compiled `*.test.js` under packages/*/dist, and the plain-JavaScript `*.test.mjs` of
-// examples/ and bench/, with node's test runner. Explicit file lists keep helper modules in test/
-// folders from being run as tests.
+// examples/, bench/ and test/ (whole-repository checks: packaging, docs, container recipe), with
+// node's test runner. Explicit file lists keep helper modules in test/ folders from being run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'examples', 'bench'];
+const roots = ['packages', 'examples', 'bench', 'test'];
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -3,7 +3,7 @@
 // cache). Started by bench/suites/middleware.mjs in its own process.
 
 import { createServer } from 'node:http';
-import { tesseraExpress } from '@tessera/verify';
+import { tesseraExpress } from '@tessera/verify/express';
 import express from 'express';
 import { expressjwt } from 'express-jwt';
 import { announceListening } from '../lib/http-load.mjs';

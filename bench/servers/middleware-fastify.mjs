@@ -3,7 +3,7 @@
 // fast-jwt, with its cache on). Started by bench/suites/middleware.mjs in its own process.
 
 import fastifyJwt from '@fastify/jwt';
-import { tesseraFastify } from '@tessera/verify';
+import { tesseraFastify } from '@tessera/verify/fastify';
 import Fastify from 'fastify';
 import { announceListening } from '../lib/http-load.mjs';
 import {

@@ -8,7 +8,7 @@
 // TESSERA_ALG (default ES256), TESSERA_CLIENT_ID / TESSERA_CLIENT_SECRET (an OAuth client with the
 // revocations:read scope; without them revoked tokens keep working until they expire), HOST, PORT.
 
-import { createRemoteVerifier, fastifyRequireRoles, tesseraFastify } from '@tessera/verify';
+import { createRemoteVerifier, fastifyRequireRoles, tesseraFastify } from '@tessera/verify/fastify';
 import Fastify from 'fastify';
 
 const env = process.env;

@@ -43,9 +43,27 @@ export interface LazyCommand {
 
 export type CommandEntry = Command | LazyCommand;
 
-/** Registers a command by name and summary; `load` imports its module on first use. */
+/**
+ * Registers a command by name and summary; `load` imports its module on first use. The server's
+ * commands need @tessera/server, an optional peer of the CLI (the token, key and secret commands
+ * work without it): when it is not installed, the error says what to install.
+ */
 export function lazy(name: string, summary: string, load: () => Promise<Command>): LazyCommand {
-  return { name, summary, load };
+  return {
+    name,
+    summary,
+    load: () =>
+      load().catch((err: unknown) => {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes("'@tessera/server'")) {
+          throw new CliError(
+            `'tessera ${name}' needs the @tessera/server package, which is not installed: run npm install @tessera/server`,
+            EXIT_USAGE,
+          );
+        }
+        throw err;
+      }),
+  };
 }
 
 /** An error that main() prints as one line `tessera: <message>` and turns into an exit code. */

@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Alg } from './lib/algorithms.js';
 
-export type { JsonWebKey } from 'node:crypto';
+export type { JsonWebKey } from './jwk/json-web-key.js';
 
 /** A key bound to exactly one algorithm. Immutable; `keyObject` is imported once. */
 export interface TesseraKey {

@@ -27,8 +27,17 @@ export {
   envSchema,
   loadConfig,
   parseRateLimit,
+  productionWarnings,
   type RateLimitSpec,
+  SECRET_VARIABLES,
+  type UnsafeSetting,
 } from './config/index.js';
+export {
+  type DriverName,
+  hasOptionalDriver,
+  MissingDriverError,
+  OPTIONAL_DRIVERS,
+} from './drivers/optional-driver.js';
 export { API_ERROR_CODES, API_ERRORS, ApiError, type ApiErrorCode, apiErrorOf } from './errors.js';
 export {
   type CreateAnyKeyServiceOptions,

@@ -1,19 +1,8 @@
 // @tessera/verify: check Tessera access tokens locally in resource services.
+// This entry is framework-neutral (node:http and forward-auth included). Each framework's middleware
+// has its own entry that re-exports this one: @tessera/verify/express, /fastify, /hono and /node,
+// so a project's types never reach a framework it does not install.
 
-export {
-  type ExpressAuth,
-  type ExpressMiddleware,
-  tesseraExpress,
-} from './adapters/express.js';
-export {
-  fastifyForwardAuth,
-  fastifyRequireAuthentication,
-  fastifyRequireRoles,
-  fastifyRequireScopes,
-  type TesseraFastifyOptions,
-  tesseraFastify,
-} from './adapters/fastify.js';
-export { type HonoAuth, type TesseraEnv, tesseraHono } from './adapters/hono.js';
 export {
   type AuthedHandler,
   type AuthedRequest,

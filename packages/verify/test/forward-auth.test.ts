@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier, generateKey } from '@tessera/core';
 import Fastify from 'fastify';
+import { fastifyForwardAuth } from '../src/fastify.js';
 import {
   authorizeRequest,
   createForwardAuthHandler,
   createRemoteVerifier,
-  fastifyForwardAuth,
   type RemoteVerifier,
 } from '../src/index.js';
 import { startIssuer, type TestIssuer, waitFor } from './helpers/issuer.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { createRemoteVerifier, type RemoteVerifier, tesseraExpress } from '../src/index.js';
+import { createRemoteVerifier, type RemoteVerifier, tesseraExpress } from '../src/express.js';
 import { waitFor } from './helpers/issuer.js';
 
 // dist/test/ -> packages/verify -> packages/cli/bin/tessera.js

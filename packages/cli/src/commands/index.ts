@@ -18,6 +18,13 @@ export const commands: readonly CommandEntry[] = [
   lazy('migrate', 'apply pending database migrations (SQLite or PostgreSQL) and exit', async () => {
     return (await import('./migrate.js')).migrate;
   }),
+  lazy(
+    'config check',
+    'validate the configuration as serve would; list what is unsafe for production',
+    async () => {
+      return (await import('./config-check.js')).configCheck;
+    },
+  ),
   keysGenerate,
   // keys list|rotate|export, users, clients: the server's database (operations).
   lazy('keys list', "list the server's signing keys and their rotation states", async () => {

@@ -1,6 +1,13 @@
 // `tessera serve`: validates TESSERA_* configuration, applies pending migrations, starts the auth
 // server, and shuts down gracefully on SIGINT/SIGTERM. Configuration errors exit 2.
-import { ConfigError, loadConfig, MasterKeyError, type RunningServer, startServer } from '@tessera/server';
+import {
+  ConfigError,
+  loadConfig,
+  MasterKeyError,
+  productionWarnings,
+  type RunningServer,
+  startServer,
+} from '@tessera/server';
 import { type Command, EXIT_OK, EXIT_USAGE } from '../command.js';
 import { onePositional, parseOptions } from '../lib/args.js';
 
@@ -34,7 +41,17 @@ Example:
 
     let server: RunningServer;
     try {
-      server = await startServer(loadConfig(env));
+      const config = loadConfig(env);
+      server = await startServer(config);
+      // Started, but said loudly: the same list `tessera config check` prints.
+      if (config.production) {
+        for (const w of productionWarnings(config)) {
+          server.ctx.logger.warn(
+            { variable: w.variable },
+            `unsafe for production: ${w.variable} ${w.problem}`,
+          );
+        }
+      }
     } catch (err) {
       if (err instanceof ConfigError || err instanceof MasterKeyError) {
         io.err(`tessera: configuration error: ${err.message}`);

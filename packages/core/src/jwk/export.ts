@@ -1,7 +1,8 @@
 // JWK export. exportJwk gives PUBLIC members only (what a JWKS may serve); the private form exists
 // for encrypted storage and is never served.
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { TesseraKey } from '../types.js';
+import type { JsonWebKey } from './json-web-key.js';
 
 const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   RSA: ['kty', 'n', 'e'],

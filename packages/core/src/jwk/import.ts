@@ -1,10 +1,11 @@
 // importKey: one immutable TesseraKey bound to one algorithm, from PEM, DER, JWK, secret bytes or a
 // KeyObject. Synchronous; the KeyObject is built here once and reused by every sign/verify.
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { ALG_INFO, type Alg, assertAlg } from '../lib/algorithms.js';
 import { assertObject, optionalString } from '../lib/options.js';
 import type { TesseraKey } from '../types.js';
 import { publicJwk } from './export.js';
+import type { JsonWebKey } from './json-web-key.js';
 import { asymmetricKeyFrom, type KeyMaterial, secretKeyFrom } from './key-material.js';
 import { jwkThumbprint } from './thumbprint.js';
 

@@ -1,9 +1,10 @@
 // Turns caller-supplied key material into a KeyObject and checks that it can serve one algorithm.
 // The central rule: an HMAC key is never built from anything that looks like an asymmetric key
 // (PEM, a non-oct JWK, DER, an asymmetric KeyObject): the classic RS256 -> HS256 confusion.
-import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { ALG_INFO, type Alg, isAlg, MIN_HMAC_SECRET_BYTES, MIN_RSA_BITS } from '../lib/algorithms.js';
 import type { TesseraKey } from '../types.js';
+import type { JsonWebKey } from './json-web-key.js';
 
 export type KeyMaterial = string | Buffer | Uint8Array | JsonWebKey | KeyObject;
 

@@ -1,5 +1,6 @@
 // RFC 7638 JWK thumbprint: SHA-256 over the required public members in lexicographic order.
-import { createHash, type JsonWebKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { JsonWebKey } from './json-web-key.js';
 
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   EC: ['crv', 'kty', 'x', 'y'],

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { JsonWebKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { exportJwk, exportPrivateJwk } from '../jwk/export.js';
 import { generateKey } from '../jwk/generate.js';
+import type { JsonWebKey } from '../jwk/json-web-key.js';
 import { jwkThumbprint } from '../jwk/thumbprint.js';
 import { createKeySet, importJwks } from './key-set.js';
 

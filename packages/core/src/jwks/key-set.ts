@@ -1,7 +1,8 @@
 // Key sets: keys looked up by kid, nothing else. importJwks keeps only keys it can bind to exactly
 // one allowed algorithm and skips the rest, so one odd key in a remote JWKS breaks nothing.
-import type { JsonWebKey } from 'node:crypto';
+
 import { importKey } from '../jwk/import.js';
+import type { JsonWebKey } from '../jwk/json-web-key.js';
 import { assertUsableKey } from '../jwk/key-material.js';
 import { ALG_INFO, type Alg, algorithmSet } from '../lib/algorithms.js';
 import { assertObject } from '../lib/options.js';

@@ -122,4 +122,71 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ PORT: 1 }));
     assert.equal(configError({ TESSERA_CONFIG_FILE: file }).variable, 'TESSERA_CONFIG_FILE');
   });
+
+  test('a config file that fails to parse is not quoted in the error (it holds secrets)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+    const file = join(dir, 'tessera.json');
+    const secret = 'Zq8sn3VjK0pW7rXc2mTb9yLd4hGf6aEu';
+    // Each file breaks differently, so V8's messages differ: some would quote the text around the error.
+    const broken = [
+      `{\n  "TESSERA_HS_SECRET": "${secret}" oops\n}`,
+      `${secret}`,
+      `{"TESSERA_HS_SECRET": ${secret}}`,
+      `{\n"TESSERA_MASTER_KEY": "${secret}",\n}`,
+      `{"TESSERA_HS_SECRET": "${secret}`,
+    ];
+    for (const text of broken) {
+      writeFileSync(file, text);
+      const err = configError({ TESSERA_CONFIG_FILE: file });
+      assert.equal(err.variable, 'TESSERA_CONFIG_FILE');
+      assert.match(err.message, /is not valid JSON/);
+      for (const piece of [secret, secret.slice(0, 8), secret.slice(-8)]) {
+        assert.ok(!err.message.includes(piece), `message quotes the file: ${err.message}`);
+      }
+    }
+    writeFileSync(file, `{\n  "TESSERA_HS_SECRET": "${secret}" oops\n}`);
+    assert.match(configError({ TESSERA_CONFIG_FILE: file }).message, /line 2, column \d+/);
+  });
+
+  test('secrets from TESSERA_X_FILE in production (Docker and Kubernetes secrets)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-secrets-'));
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const hs = STRONG.split('').reverse().join('');
+    const env = {
+      NODE_ENV: 'production',
+      TESSERA_ALG: 'HS256',
+      TESSERA_MASTER_KEY_FILE: write('master_key', `${STRONG}\n`),
+      TESSERA_HS_SECRET_FILE: write('hs_secret', hs),
+      TESSERA_DATABASE_URL_FILE: write('database_url', 'postgres://tessera:pw@db:5432/tessera\n'),
+      TESSERA_METRICS_TOKEN_FILE: write('metrics_token', 'metrics-token-from-a-file'),
+    };
+    const c = loadConfig(env);
+    assert.equal(c.production, true);
+    assert.equal(c.masterKey, STRONG, 'trailing newline removed');
+    assert.equal(c.hsSecret, hs);
+    assert.equal(c.databaseUrl, 'postgres://tessera:pw@db:5432/tessera');
+    assert.equal(c.metricsToken, 'metrics-token-from-a-file');
+
+    // Both forms at once is ambiguous; a missing or empty file names the variable, never contents.
+    const both = configError({ ...env, TESSERA_HS_SECRET: hs });
+    assert.equal(both.variable, 'TESSERA_HS_SECRET_FILE');
+    const missing = configError({ ...env, TESSERA_MASTER_KEY_FILE: join(dir, 'absent') });
+    assert.equal(missing.variable, 'TESSERA_MASTER_KEY_FILE');
+    assert.match(missing.message, /ENOENT/);
+    const empty = configError({ ...env, TESSERA_HS_SECRET_FILE: write('blank', '\n') });
+    assert.equal(empty.variable, 'TESSERA_HS_SECRET_FILE');
+    const weak = configError({ ...env, TESSERA_HS_SECRET_FILE: write('weak', 'your-256-bit-secret') });
+    assert.equal(weak.variable, 'TESSERA_HS_SECRET');
+    assert.ok(!weak.message.includes('your-256-bit-secret'));
+  });
+
+  test('development: a TESSERA_MASTER_KEY_FILE that does not exist yet is left for the server to create', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-secrets-'));
+    const c = loadConfig({ TESSERA_MASTER_KEY_FILE: join(dir, 'master.key') });
+    assert.equal(c.masterKey, undefined);
+    assert.equal(c.masterKeyFile, join(dir, 'master.key'));
+  });
 });

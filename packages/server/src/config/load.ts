@@ -7,13 +7,14 @@ import { loadPreviousMasterKeys } from '../keys/master-keyring.js';
 import { loadAccountsConfig } from './accounts-config.js';
 import { type Config, ConfigError } from './config.js';
 import { envSchema } from './schema.js';
+import { readSecretFiles } from './secret-files.js';
 import { secretProblem } from './secret-policy.js';
 
 export type Env = Record<string, string | undefined>;
 
 /** Validates the environment and returns a frozen Config; throws ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const merged = { ...readConfigFile(env.TESSERA_CONFIG_FILE), ...pickDefined(env) };
+  const merged = readSecretFiles({ ...readConfigFile(env.TESSERA_CONFIG_FILE), ...pickDefined(env) });
   const parsed = envSchema.safeParse(merged);
   if (!parsed.success) throw toConfigError(parsed.error);
   const e = parsed.data;
@@ -131,11 +132,18 @@ function adminFrom(email?: string, password?: string): Config['bootstrapAdmin'] 
 
 function readConfigFile(path: string | undefined): Env {
   if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError('TESSERA_CONFIG_FILE', `cannot read ${path} (${code})`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError('TESSERA_CONFIG_FILE', `cannot read ${path} as JSON (${(err as Error).message})`);
+    throw new ConfigError('TESSERA_CONFIG_FILE', `${path} is not valid JSON (${jsonErrorPlace(text, err)})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError('TESSERA_CONFIG_FILE', `${path} must hold a JSON object of TESSERA_* keys`);
@@ -151,6 +159,19 @@ function readConfigFile(path: string | undefined): Env {
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
+}
+
+/**
+ * Where a JSON parse failed, as line and column only: V8's own message quotes the text around the
+ * error, and a config file holds secrets, so that message is never passed on.
+ */
+function jsonErrorPlace(text: string, err: unknown): string {
+  const match = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
+  if (!match) return text.trim() === '' ? 'the file is empty' : 'unexpected content';
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `syntax error at line ${line}, column ${column}`;
 }
 
 /** Empty variables count as unset, as shells and compose files often export them empty. */

@@ -1,7 +1,8 @@
 // PostgreSQL LISTEN/NOTIFY fan-out (no Redis configured). One dedicated connection listens and
 // reconnects after a database outage; NOTIFY goes through a tiny pool. A notification is only
 // delivered once the revoking transaction has committed, so the receiver's store read sees it.
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../drivers/optional-driver.js';
 import { type FanoutLogger, type FanoutMessage, type FanoutTransport, parseMessage } from './types.js';
 
 export interface PostgresFanoutOptions {
@@ -17,7 +18,7 @@ export interface PostgresFanoutOptions {
 export function createPostgresFanout(opts: PostgresFanoutOptions): FanoutTransport {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(opts.channel))
     throw new TypeError('fanout channel: not a plain identifier');
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: opts.url,
     max: 2,
     connectionTimeoutMillis: 2_000,
@@ -42,7 +43,7 @@ export function createPostgresFanout(opts: PostgresFanoutOptions): FanoutTranspo
   }
 
   async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 2_000 });
+    const client = new (loadPg().Client)({ connectionString: opts.url, connectionTimeoutMillis: 2_000 });
     listener = client;
     client.on('error', () => scheduleReconnect());
     client.on('end', () => scheduleReconnect());

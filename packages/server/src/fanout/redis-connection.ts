@@ -1,7 +1,8 @@
 // ioredis connections for the accelerators (fan-out, rate limits). Redis is optional at run time:
 // commands fail fast while it is down (no offline queue, short timeouts) so callers fall back to
 // PostgreSQL at once, and the client keeps reconnecting in the background with a capped backoff.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../drivers/optional-driver.js';
 import type { FanoutLogger } from './types.js';
 
 export interface RedisConnectionOptions {
@@ -24,7 +25,7 @@ export function redactRedisUrl(url: string): string {
 }
 
 export function openRedis(opts: RedisConnectionOptions): Redis {
-  const client = new Redis(opts.url, {
+  const client = new (loadIoredis().Redis)(opts.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: opts.commandTimeoutMs ?? 500,

@@ -41,3 +41,19 @@ test('the logger redacts credentials wherever they sit', () => {
   assert.ok(out.includes('[redacted]'));
   assert.ok(out.includes('kept@example.com'), 'non-secret fields stay');
 });
+
+test('levels are written as names', () => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  logger.warn('careful');
+  logger.error('broken');
+  logger.debug('hidden');
+  const levels = lines.map((line) => (JSON.parse(line) as { level: unknown }).level);
+  assert.deepEqual(levels, ['warn', 'error']);
+});

@@ -45,6 +45,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       // links of account mails) are censored in the logged URL.
       serializers: { req: serializeRequest },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"warn" rather than 40: readable, and what log shippers match on.
+      formatters: { level: (label) => ({ level: label }) },
     },
     opts.destination,
   );

@@ -3,6 +3,20 @@ import { describe, test } from 'node:test';
 import { createMetrics } from './metrics.js';
 
 describe('metrics', () => {
+  test('process metrics keep the standard names stock Node.js dashboards query', async () => {
+    const text = await createMetrics({}).registry.metrics();
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      assert.match(text, new RegExp(`^${name} `, 'm'), name);
+    }
+    assert.doesNotMatch(text, /tessera_process_|tessera_nodejs_/);
+  });
+
   test('exposes every metric of the server with the counts given', async () => {
     const m = createMetrics({ keyAge: () => 42, denyListSize: () => 3, processMetrics: false });
     m.tokenIssued('login');

@@ -32,7 +32,8 @@ export interface CreateMetricsOptions {
 export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
   const detailRegistry = new Registry();
-  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
+  // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...): stock dashboards work.
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const tokensIssued = new Counter({

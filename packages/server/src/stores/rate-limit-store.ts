@@ -5,7 +5,7 @@
 // - SQLite without Redis: in memory (the counters of one process are already global).
 // Counters kept in the insurance limiter during an outage are not copied back to Redis: when Redis
 // returns, a key may get up to one window's worth of extra attempts. The limits stay bounded.
-import pg from 'pg';
+import type pg from 'pg';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -14,6 +14,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import { RATE_LIMIT_TABLE } from '../../migrations/002-rate-limits.js';
+import { loadPg } from '../drivers/optional-driver.js';
 import { closeRedis, openRedis } from '../fanout/redis-connection.js';
 import type { FanoutLogger } from '../fanout/types.js';
 import type { Backend } from './backend.js';
@@ -64,7 +65,7 @@ export async function createRateLimitStore(opts: {
   // rate-limiter-flexible calls `client.query({text, values})`; this wrapper maps outages to 503.
   let pgClient: { query(q: pg.QueryConfig): Promise<pg.QueryResult> } | undefined;
   if (database.kind === 'postgres') {
-    pool = new pg.Pool({
+    pool = new (loadPg().Pool)({
       connectionString: database.url,
       max: opts.poolSize ?? 4,
       connectionTimeoutMillis: 5_000,

@@ -12,19 +12,15 @@ import express from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import { tesseraExpress } from '../../src/express.js';
 import {
-  type AuthInfo,
-  type AuthOptions,
-  createNodeAuth,
   fastifyRequireAuthentication,
   fastifyRequireRoles,
   fastifyRequireScopes,
-  type TesseraEnv,
-  type TokenVerifier,
-  tesseraExpress,
   tesseraFastify,
-  tesseraHono,
-} from '../../src/index.js';
+} from '../../src/fastify.js';
+import { type TesseraEnv, tesseraHono } from '../../src/hono.js';
+import { type AuthInfo, type AuthOptions, createNodeAuth, type TokenVerifier } from '../../src/index.js';
 
 export interface App {
   url: string;

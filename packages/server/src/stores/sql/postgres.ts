@@ -3,7 +3,8 @@
 // cursors commit in order.
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../../drivers/optional-driver.js';
 import type { SqlFlavor } from './flavor.js';
 import { postgresRefreshRotation } from './refresh-rotation.js';
 import type { Database } from './schema.js';
@@ -26,7 +27,7 @@ const INT8_OID = 20;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return (value: string) => Number.parseInt(value, 10);
-    return pg.types.getTypeParser(oid, format as 'text');
+    return loadPg().types.getTypeParser(oid, format as 'text');
   },
 } as pg.CustomTypesConfig;
 
@@ -83,7 +84,7 @@ export function openPostgres(
   url: string,
   opts: PostgresOptions = {},
 ): { db: Kysely<Database>; flavor: SqlFlavor; release(): Promise<void> } {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: Math.max(2, opts.poolSize ?? 10),
     statement_timeout: opts.statementTimeoutMs ?? 10_000,

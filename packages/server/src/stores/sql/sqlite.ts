@@ -4,8 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { loadBetterSqlite3 } from '../../drivers/optional-driver.js';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
 import { type RefreshRotation, sqliteRefreshRotation } from './refresh-rotation.js';
@@ -20,7 +21,7 @@ const driverPath = () => createRequire(import.meta.url).resolve('better-sqlite3'
 
 function openDatabase(path: string): BetterSqlite3.Database {
   if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new BetterSqlite3(path === MEMORY ? MEMORY : resolve(path));
+  const database = new (loadBetterSqlite3())(path === MEMORY ? MEMORY : resolve(path));
   if (path !== MEMORY) database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   // Another process holding the write lock makes us wait up to 5 s instead of failing at once.
