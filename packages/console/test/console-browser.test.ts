@@ -29,7 +29,7 @@ async function signIn(page: Page, origin: string, email: string, password = PASS
   await page.goto(`${origin}/console/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'My sessions' }).waitFor();
 }
 
