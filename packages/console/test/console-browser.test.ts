@@ -223,6 +223,7 @@ describe('console in Chromium', { skip: missing }, () => {
       { path: '/confirm-email', heading: 'Confirm email change', signedIn: false },
       { path: '/sessions', heading: 'My sessions', signedIn: true },
       { path: '/password', heading: 'Change password', signedIn: true },
+      { path: '/security', heading: 'Second factors', signedIn: true },
       { path: '/account', heading: 'My data', signedIn: true },
       { path: '/debugger', heading: 'Token debugger', signedIn: true },
       { path: '/admin/users', heading: 'Users', signedIn: true },

@@ -64,7 +64,9 @@ export function FactorProofForm(props: {
         <form class="stack" onSubmit={submitCode}>
           <label for={codeId}>{mode === 'totp' ? 'Code from your authenticator app' : 'Recovery code'}</label>
           {mode === 'totp' ? (
+            // Keys: each kind of code gets its own input, so no attribute (pattern) carries over.
             <input
+              key="totp"
               id={codeId}
               name="code"
               inputMode="numeric"
@@ -75,6 +77,7 @@ export function FactorProofForm(props: {
             />
           ) : (
             <input
+              key="recovery"
               id={codeId}
               name="code"
               autocomplete="off"
