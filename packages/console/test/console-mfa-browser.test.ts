@@ -105,6 +105,13 @@ describe('console second factors in Chromium', { skip: missing }, () => {
     await page.getByText('No second factor yet').waitFor();
     await axeInto(failures, page, 'security, no factor');
 
+    // A started and cancelled set-up leaves no unconfirmed factor behind.
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByTestId('totp-secret').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).waitFor();
+    await page.getByText('No second factor yet').waitFor();
+
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').getAttribute('data-secret')) ?? '';
     assert.match(secret, /^[A-Z2-7]{32}$/, 'the key is shown as base32 text');
@@ -265,6 +272,36 @@ describe('console second factors in Chromium', { skip: missing }, () => {
     assertClean(g);
     await g.context.close();
     assert.deepEqual(failures, []);
+  });
+
+  test('a required role may enrol a passkey instead, on the sign-in page', async () => {
+    const email = 'finance-passkey@example.com';
+    await createUser(email, ['finance']);
+    const g = await guardedContext(browser, server.origin);
+    const { page } = g;
+    const cdp = await g.context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.bringToFront();
+    await passwordStep(page, server.origin, email);
+    await page.getByRole('heading', { level: 1, name: 'Set up a second factor' }).waitFor();
+    await page.getByRole('button', { name: 'Register a passkey instead' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Second factor ready' }).waitFor();
+    await page.getByRole('button', { name: 'I have stored them: continue' }).click();
+    await signedIn(page);
+    await openSecurity(page);
+    await page.locator('tr[data-factor="Passkey"]').waitFor();
+    assertClean(g);
+    await g.context.close();
   });
 
   test("an admin sees a user's factors and resets them after a confirmation", async () => {

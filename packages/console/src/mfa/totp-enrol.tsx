@@ -66,6 +66,14 @@ export function TotpEnrol(props: {
     }
   };
 
+  // A started enrolment is an unconfirmed factor: cancelling removes it (signed in; an enrolment
+  // token's pending factor simply never counts).
+  const cancel = async () => {
+    if (started && props.mfaToken === undefined)
+      await api('DELETE', `/v1/me/factors/${encodeURIComponent(started.id)}`).catch(() => undefined);
+    props.onCancel?.();
+  };
+
   const secret = started ? secretOf(started.otpauth_uri) : '';
   return (
     <div class="panel" data-testid="totp-enrol">
@@ -103,7 +111,7 @@ export function TotpEnrol(props: {
                   {busy ? 'Checking…' : 'Confirm and turn on'}
                 </button>
                 {props.onCancel ? (
-                  <button type="button" class="secondary" onClick={props.onCancel}>
+                  <button type="button" class="secondary" onClick={cancel}>
                     Cancel
                   </button>
                 ) : null}

@@ -6,7 +6,7 @@
 import { MfaRequiredError } from '@tessera/client';
 import { useState } from 'preact/hooks';
 import { FactorProofForm } from '../mfa/factor-proof-form.js';
-import { passkeysSupported, usePasskey } from '../mfa/passkey-browser.js';
+import { createPasskey, passkeysSupported, usePasskey } from '../mfa/passkey-browser.js';
 import { RecoveryCodes } from '../mfa/recovery-codes.js';
 import { TotpEnrol } from '../mfa/totp-enrol.js';
 import { BASE } from '../router.js';
@@ -74,6 +74,21 @@ export function SignInPage(props: { reason?: string | undefined; onSignedIn: () 
       await props.onSignedIn();
     });
 
+  /** Confirming the first factor with the enrolment token signs in: adopt it, then show the codes. */
+  const enrolled = async (result: Json) => {
+    await adoptCookieSession();
+    const codes = result?.recovery_codes as string[] | undefined;
+    if (codes && codes.length > 0) setStep({ kind: 'codes', codes });
+    else await props.onSignedIn();
+  };
+
+  const enrolPasskey = (mfaToken: string) =>
+    run(async () => {
+      const options = await publicApi('POST', '/v1/me/factors/webauthn/options', { mfa_token: mfaToken });
+      const response = await createPasskey(options);
+      await enrolled(await publicApi('POST', '/v1/me/factors/webauthn', { response, mfa_token: mfaToken }));
+    });
+
   const startOver = () => {
     setError(undefined);
     setStep({ kind: 'password' });
@@ -105,24 +120,23 @@ export function SignInPage(props: { reason?: string | undefined; onSignedIn: () 
   }
 
   if (step.kind === 'enrol') {
+    const { mfaToken } = step;
     return (
       <section>
         <h1>Set up a second factor</h1>
         <p class="lead">
-          Your account must use a second factor. Set up an authenticator app now: you will be signed in once
-          it is confirmed.
+          Your account must use a second factor. Set up an authenticator app (or register a passkey) now: you
+          will be signed in once it is confirmed.
         </p>
         {error ? <Alert kind="error">{error}</Alert> : null}
-        <TotpEnrol
-          mfaToken={step.mfaToken}
-          onEnrolled={async (result: Json) => {
-            await adoptCookieSession();
-            const codes = result?.recovery_codes as string[] | undefined;
-            if (codes && codes.length > 0) setStep({ kind: 'codes', codes });
-            else await props.onSignedIn();
-          }}
-          onCancel={startOver}
-        />
+        {passkeysSupported() ? (
+          <div class="actions">
+            <button type="button" class="secondary" onClick={() => enrolPasskey(mfaToken)} disabled={busy}>
+              Register a passkey instead
+            </button>
+          </div>
+        ) : null}
+        <TotpEnrol mfaToken={mfaToken} onEnrolled={enrolled} onCancel={startOver} />
       </section>
     );
   }
