@@ -10,7 +10,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, chromiumMissing, type Guarded, guardedContext, launch } from './support/browser.js';
+import {
+  axeViolations,
+  chromiumMissing,
+  type Guarded,
+  guardedContext,
+  launch,
+  screenshot,
+} from './support/browser.js';
 import {
   ADMIN_EMAIL,
   accessToken,
@@ -56,8 +63,10 @@ function assertClean(g: Guarded): void {
   assert.deepEqual(unexpected, [], 'the page reported problems');
 }
 
+/** axe-core and the phone-width overflow check, plus a screenshot into test-artifacts/console/. */
 async function axeInto(failures: string[], page: Page, where: string): Promise<void> {
   for (const v of await axeViolations(page)) failures.push(`${where}: ${v}`);
+  await screenshot(page, `mfa-${where.replace(/[^a-z0-9]+/gi, '-')}-${page.viewportSize()?.width ?? 0}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   if (overflow > 0) failures.push(`${where}: ${overflow}px wider than the viewport`);
 }

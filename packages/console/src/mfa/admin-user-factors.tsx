@@ -23,7 +23,7 @@ export function AdminUserFactors(props: { userId: string; email: string }) {
 
   return (
     <div class="factors" data-testid="user-factors">
-      <h3>Second factors</h3>
+      <h2>Second factors</h2>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {action.message ? <Alert kind={action.message.kind}>{action.message.text}</Alert> : null}
       {data ? (
