@@ -313,6 +313,48 @@ describe('console second factors in Chromium', { skip: missing }, () => {
     await g.context.close();
   });
 
+  test('removing the last factor from a password-only session asks for a factor first; cancelling keeps it', async () => {
+    const email = 'last-factor@example.com';
+    await createUser(email);
+    const g = await guardedContext(browser, server.origin);
+    const { page } = g;
+    // The browser's session signs in with the password alone; the factor is added from elsewhere.
+    await passwordStep(page, server.origin, email);
+    await signedIn(page);
+    const token = await accessToken(server.origin, email);
+    const started = await http(server.origin, 'POST', '/v1/me/factors/totp', { token, body: {} });
+    const secret = new URL(started.body.otpauth_uri).searchParams.get('secret')!;
+    const confirmed = await http(server.origin, 'POST', `/v1/me/factors/totp/${started.body.id}/confirm`, {
+      token,
+      body: { code: totpCode(secret) },
+    });
+    assert.equal(confirmed.status, 201);
+
+    await openSecurity(page);
+    const row = page.locator('tr[data-factor="Authenticator app"]');
+    const remove = async () => {
+      await row.getByRole('button', { name: 'Remove Authenticator app' }).click();
+      await page
+        .getByRole('dialog', { name: 'Remove Authenticator app?' })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+    };
+    const stepUp = page.getByRole('dialog', { name: 'Confirm a second factor' });
+    await remove();
+    await stepUp.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('alert').filter({ hasText: 'insufficient_user_authentication' }).waitFor();
+    await row.waitFor();
+
+    await remove();
+    await stepUp.getByLabel('Code from your authenticator app').fill(totpCode(secret, 1));
+    await stepUp.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('Removed Authenticator app.').waitFor();
+    await page.getByText('No second factor yet').waitFor();
+    assert.deepEqual(await loginStatus(email), { status: 200, error: undefined });
+    assertClean(g);
+    await g.context.close();
+  });
+
   test("an admin sees a user's factors and resets them after a confirmation", async () => {
     const email = 'lost-phone@example.com';
     const id = await createUser(email);
