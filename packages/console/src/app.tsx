@@ -2,6 +2,7 @@
 // which page a path shows. Pages that mail links open and the token debugger work signed out.
 import type { ComponentType, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { StepUpDialog } from './mfa/step-up-dialog.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
 import { ClientsPage } from './pages/clients.js';
@@ -9,6 +10,7 @@ import { DebuggerPage } from './pages/debugger.js';
 import { KeysPage } from './pages/keys.js';
 import { ConfirmEmailPage, ResetPasswordPage, VerifyEmailPage } from './pages/mail-links.js';
 import { PasswordPage } from './pages/password.js';
+import { SecurityPage } from './pages/security.js';
 import { SessionsPage } from './pages/sessions.js';
 import { SignInPage } from './pages/sign-in.js';
 import { UsersPage } from './pages/users.js';
@@ -36,6 +38,7 @@ interface Page {
 const PAGES: Page[] = [
   { path: '/sessions', title: 'My sessions', render: () => <SessionsPage /> },
   { path: '/password', title: 'Change password', render: () => <PasswordPage /> },
+  { path: '/security', title: 'Second factors', render: () => <SecurityPage /> },
   { path: '/account', title: 'My data', render: () => <AccountPage /> },
   { path: '/debugger', title: 'Token debugger', public: true, render: () => <DebuggerPage /> },
   { path: '/admin/users', title: 'Users', admin: true, render: () => <UsersPage /> },
@@ -203,6 +206,7 @@ export function App() {
         <main id="main" tabIndex={-1}>
           {content}
         </main>
+        {me ? <StepUpDialog /> : null}
       </div>
     </>
   );

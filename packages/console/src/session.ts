@@ -1,7 +1,8 @@
 // The console's one @tessera/client: the access token lives in its memory only, the refresh token in
 // the HttpOnly tessera_rt cookie, which this code never sees. `api` is client.fetch plus JSON and a
-// typed error, so every page handles failures alike.
-import { createTesseraClient, SignedOutError } from '@tessera/client';
+// typed error, so every page handles failures alike. A route that needs a recent second factor
+// (401 insufficient_user_authentication) asks the step-up dialog, then is tried once more.
+import { createTesseraClient, SignedOutError, TesseraClientError } from '@tessera/client';
 
 export const client = createTesseraClient({ baseUrl: location.origin });
 
@@ -50,9 +51,28 @@ function init(method: string, body: unknown): RequestInit {
       };
 }
 
-/** A request with the access token (refreshed when needed). */
+/** Asks the user to re-prove a second factor; resolves whether the session was stepped up. */
+export type StepUpHandler = (reason: string | undefined) => Promise<boolean>;
+let stepUpHandler: StepUpHandler | undefined;
+
+/** The step-up dialog registers itself here while it is mounted; returns the unregister function. */
+export function setStepUpHandler(handler: StepUpHandler): () => void {
+  stepUpHandler = handler;
+  return () => {
+    if (stepUpHandler === handler) stepUpHandler = undefined;
+  };
+}
+
+/** A request with the access token (refreshed when needed; stepped up once when the server asks). */
 export async function api(method: string, path: string, body?: unknown): Promise<Json> {
-  return read(await client.fetch(path, init(method, body)));
+  try {
+    return await read(await client.fetch(path, init(method, body)));
+  } catch (err) {
+    const needsStepUp = err instanceof ApiFailure && err.code === 'insufficient_user_authentication';
+    if (needsStepUp && stepUpHandler && (await stepUpHandler(err.description)))
+      return read(await client.fetch(path, init(method, body)));
+    throw err;
+  }
 }
 
 /** A request without a token (public routes: mail links, JWKS, discovery). */
@@ -61,6 +81,12 @@ export async function publicApi(method: string, path: string, body?: unknown): P
 }
 
 export { SignedOutError };
+
+const FRIENDLY: Record<string, string> = {
+  invalid_factor: 'That code or passkey was not accepted: check it and try again.',
+  invalid_mfa_token: 'This sign-in attempt has expired or was already used: start again with your password.',
+  insufficient_user_authentication: 'This needs a second factor confirmed in the last few minutes.',
+};
 
 /**
  * Words for a failure, for an alert. `newRoute`: the call uses a route some servers do not have yet,
@@ -71,9 +97,17 @@ export function describeFailure(err: unknown, opts: { newRoute?: boolean } = {})
     if (opts.newRoute && err.bareNotFound)
       return 'This server does not offer this yet: the route answered 404 Not Found. Upgrade the server to use it.';
     if (err.status === 429) return 'Too many attempts: wait a little and try again.';
+    if (FRIENDLY[err.code]) return `${FRIENDLY[err.code]} (${err.code})`;
     return err.description ? `${err.description} (${err.code})` : `The server answered ${err.code}.`;
   }
   if (err instanceof SignedOutError) return 'Your session has ended: sign in again.';
+  if (err instanceof TesseraClientError) {
+    // The SDK's own requests (login, second step, step-up): its message is "code: description".
+    if (err.status === 429) return 'Too many attempts: wait a little and try again.';
+    if (FRIENDLY[err.code]) return `${FRIENDLY[err.code]} (${err.code})`;
+    const description = err.message.startsWith(`${err.code}: `) ? err.message.slice(err.code.length + 2) : '';
+    return description ? `${description} (${err.code})` : `The server answered ${err.code}.`;
+  }
   if (err instanceof TypeError) return 'The server cannot be reached.';
   return err instanceof Error ? err.message : String(err);
 }

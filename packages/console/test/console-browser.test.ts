@@ -29,7 +29,7 @@ async function signIn(page: Page, origin: string, email: string, password = PASS
   await page.goto(`${origin}/console/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'My sessions' }).waitFor();
 }
 
@@ -223,6 +223,7 @@ describe('console in Chromium', { skip: missing }, () => {
       { path: '/confirm-email', heading: 'Confirm email change', signedIn: false },
       { path: '/sessions', heading: 'My sessions', signedIn: true },
       { path: '/password', heading: 'Change password', signedIn: true },
+      { path: '/security', heading: 'Second factors', signedIn: true },
       { path: '/account', heading: 'My data', signedIn: true },
       { path: '/debugger', heading: 'Token debugger', signedIn: true },
       { path: '/admin/users', heading: 'Users', signedIn: true },

@@ -1,7 +1,8 @@
-// Admin · users: search the loaded list, create, disable/enable, roles, application claims and a
-// password-reset mail. Claims and reset mails use routes some servers do not have yet: a 404 (or
+// Admin · users: search the loaded list, create, disable/enable, roles, application claims, a
+// password-reset mail, and the user's second factors (list, reset). Claims and reset mails use routes some servers do not have yet: a 404 (or
 // the older PATCH refusing `claims`) is shown as "not offered by this server".
 import { useState } from 'preact/hooks';
+import { AdminUserFactors } from '../mfa/admin-user-factors.js';
 import { ApiFailure, api, publicApi } from '../session.js';
 import { Alert } from '../ui/alert.js';
 import { ConfirmButton } from '../ui/confirm.js';
@@ -134,6 +135,7 @@ export function UsersPage() {
 function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
   const u = props.user;
   const action = useAction();
+  const [open, setOpen] = useState(false);
   const path = `/v1/admin/users/${encodeURIComponent(u.id)}`;
   const patch = (body: Record<string, unknown>, done: string) =>
     action.run(async () => {
@@ -203,7 +205,7 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
         <When iso={u.created_at} />
       </td>
       <td>
-        <details>
+        <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>Manage {u.email}</summary>
           {action.message ? <Alert kind={action.message.kind}>{action.message.text}</Alert> : null}
           <form class="inline" onSubmit={saveRoles}>
@@ -258,6 +260,7 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
               <p>The mail holds a one-time link to set a new password.</p>
             </ConfirmButton>
           </div>
+          {open ? <AdminUserFactors userId={u.id} email={u.email} /> : null}
         </details>
       </td>
     </tr>

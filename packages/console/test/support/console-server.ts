@@ -26,10 +26,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startConsoleServer(env: Record<string, string> = {}): Promise<ConsoleServer> {
+/**
+ * `hostname: 'localhost'` for passkey tests: WebAuthn takes the RP ID from the issuer's host, and an
+ * IP address cannot be one (http://localhost counts as a secure context; it still listens on 127.0.0.1).
+ */
+export async function startConsoleServer(
+  env: Record<string, string> = {},
+  opts: { hostname?: '127.0.0.1' | 'localhost' } = {},
+): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-console-'));
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;
   const config = loadConfig({
     TESSERA_HOST: '127.0.0.1',
     TESSERA_PORT: String(port),
