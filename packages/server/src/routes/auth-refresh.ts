@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { badRequest, rateLimitedError } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { ErrorBody, refreshTokenField, TokenResponse } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js';
 
@@ -19,6 +20,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'Exchange a refresh token for a new pair',
+        security: SECURITY.refreshCookieOrBody,
         body: RefreshBody,
         response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
       },

@@ -9,12 +9,15 @@ import { rateLimitedError } from '../errors.js';
 import { authenticateClient } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody } from '../schemas/zod-provider.js';
 import { DomainError } from '../services/domain-error.js';
 
 // Form parameters are checked by `param` (RFC 6749's own error names); the schema describes them.
 const TokenSchema = {
   summary: 'RFC 6749 token endpoint: client_credentials and refresh_token grants',
+  security: SECURITY.tokenEndpoint,
+  consumes: ['application/x-www-form-urlencoded', 'application/json'],
   body: optionalBody(
     z.looseObject({
       grant_type: z.unknown().describe('client_credentials or refresh_token'),
@@ -22,6 +25,8 @@ const TokenSchema = {
       resource: z.unknown().optional(),
       scope: z.unknown().optional(),
       refresh_token: z.unknown().optional(),
+      client_id: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
+      client_secret: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
     }),
   ),
   response: {

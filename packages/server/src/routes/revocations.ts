@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { withMediaType } from '../schemas/media-types.js';
+import { SECURITY } from '../schemas/security.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import type { RevocationRecord } from '../stores/types.js';
 
@@ -16,6 +18,10 @@ const FeedQuery = z.object({
   since: cursorField.optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
+const EventStream = withMediaType(
+  z.string().describe('`event: revocation` events; each `data` is one feed entry, each `id` its cursor'),
+  'text/event-stream',
+);
 const StreamQuery = z.object({ since: cursorField.optional() });
 const FeedEntry = z.object({
   cursor: z.string(),
@@ -50,6 +56,7 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'The revocation feed: a page, or a snapshot without since',
+        security: SECURITY.clientOrAdmin,
         querystring: FeedQuery,
         response: { 200: z.object({ cursor: z.string(), revocations: z.array(FeedEntry) }), 401: ErrorBody },
       },
@@ -68,8 +75,9 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'The revocation feed as server-sent events (text/event-stream)',
+        security: SECURITY.clientOrAdmin,
         querystring: StreamQuery,
-        response: { 401: ErrorBody },
+        response: { 200: EventStream, 401: ErrorBody },
       },
     },
     async (request, reply) => {
