@@ -78,7 +78,9 @@ export async function registerApiDocs(app: FastifyInstance, opts: { issuer: stri
     routePrefix: DOCS_PREFIX,
     staticCSP: DOCS_CSP,
     theme: { title: 'Tessera HTTP API' },
-    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
+    // BaseLayout: no top bar (its logo is an inline <style> the CSP refuses, and its "explore" box
+    // would load descriptions from elsewhere).
+    uiConfig: { layout: 'BaseLayout', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
   });
 }
 
