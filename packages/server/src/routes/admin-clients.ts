@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 import { CLIENT_SCOPES, createClient, describeClient } from '../oauth/client-secrets.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { nextCursorField, pageOf, pageQuery } from '../schemas/pagination.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 
 const scopes = z.array(z.enum(CLIENT_SCOPES, { error: `scopes are ${CLIENT_SCOPES.join(', ')}` })).max(8);
@@ -52,12 +53,18 @@ export async function adminClientsRoutes(app: FastifyInstance, ctx: AppContext):
     {
       onRequest: admin,
       schema: {
-        summary: 'List OAuth clients',
-        response: { 200: z.object({ clients: z.array(ClientView) }), 403: ErrorBody },
+        summary: 'List OAuth clients (oldest first)',
+        querystring: pageQuery(100, 500),
+        response: {
+          200: z.object({ clients: z.array(ClientView), next_cursor: nextCursorField }),
+          400: ErrorBody,
+          403: ErrorBody,
+        },
       },
     },
-    async () => {
-      return { clients: (await ctx.stores.clients.list()).map(describeClient) };
+    async (request) => {
+      const page = pageOf(await ctx.stores.clients.list(), (c) => c.id, request.query);
+      return { clients: page.items.map(describeClient), next_cursor: page.next_cursor };
     },
   );
 
