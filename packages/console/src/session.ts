@@ -75,6 +75,25 @@ export async function api(method: string, path: string, body?: unknown): Promise
   }
 }
 
+/**
+ * Every item of a paged list (`?limit=&cursor=` → `next_cursor`), for the short lists a page shows
+ * whole (OAuth clients, sessions).
+ */
+export async function apiAll(path: string, key: string): Promise<Json[]> {
+  const items: Json[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Json = await api(
+      'GET',
+      `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    items.push(...(page[key] as Json[]));
+    cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
+  } while (cursor);
+  return items;
+}
+
 /** A request without a token (public routes: mail links, JWKS, discovery). */
 export async function publicApi(method: string, path: string, body?: unknown): Promise<Json> {
   return read(await fetch(path, { ...init(method, body), credentials: 'same-origin' }));

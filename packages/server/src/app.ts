@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { lazyChildLoggerFactory } from './logging/logger.js';
+import { registerApiDocs } from './openapi/api-docs.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -61,6 +62,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerCors(app, config.allowedOrigins);
 
+  // Before the routes: the description collects each route as it is registered.
+  await registerApiDocs(app, { issuer: config.issuer });
   await registerRoutes(app, ctx);
   return app;
 }

@@ -44,17 +44,17 @@ interface Filter {
 
 export function AuditPage() {
   const [filter, setFilter] = useState<Filter>({ event: '', sub: '', since: '' });
-  // The `before` cursor of each page shown so far; the last one is the current page.
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const before = cursors[cursors.length - 1];
+  // The cursor of each page shown so far; the last one is the current page.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors[cursors.length - 1];
   const { data, error } = useLoad(async () => {
     const q = new URLSearchParams({ limit: '25' });
     if (filter.event) q.set('event', filter.event);
     if (filter.sub) q.set('sub', filter.sub);
     if (filter.since) q.set('since', new Date(filter.since).toISOString());
-    if (before !== undefined) q.set('before', String(before));
-    return (await api('GET', `/v1/admin/audit?${q}`)) as { events: AuditEvent[]; next_before: number | null };
-  }, [filter, before]);
+    if (cursor !== undefined) q.set('cursor', cursor);
+    return (await api('GET', `/v1/admin/audit?${q}`)) as { events: AuditEvent[]; next_cursor: string | null };
+  }, [filter, cursor]);
 
   const apply = (event: Event) => {
     event.preventDefault();
@@ -144,8 +144,8 @@ export function AuditPage() {
         <button
           type="button"
           class="secondary"
-          disabled={!data?.next_before}
-          onClick={() => data?.next_before && setCursors([...cursors, data.next_before])}
+          disabled={!data?.next_cursor}
+          onClick={() => data?.next_cursor && setCursors([...cursors, data.next_cursor])}
         >
           Older
         </button>

@@ -1,7 +1,7 @@
 // Admin · OAuth clients: create (the secret is shown once, here), rotate the secret, disable.
 // Secret rotation and deletion are newer routes: a 404 says the server does not offer them yet.
 import { useState } from 'preact/hooks';
-import { api } from '../session.js';
+import { api, apiAll } from '../session.js';
 import { Alert } from '../ui/alert.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { When } from '../ui/format.js';
@@ -55,7 +55,7 @@ function SecretOnce(props: { clientId: string; secret: string; onDone: () => voi
 
 export function ClientsPage() {
   const { data, error, reload } = useLoad(
-    async () => (await api('GET', '/v1/admin/clients')).clients as Client[],
+    async () => (await apiAll('/v1/admin/clients', 'clients')) as Client[],
   );
   const action = useAction();
   const [secret, setSecret] = useState<{ clientId: string; secret: string }>();

@@ -1,6 +1,6 @@
 // My sessions: every signed-in device (browser and OS, IP, created and last used), this one marked;
 // revoke one, or every other one.
-import { api } from '../session.js';
+import { api, apiAll } from '../session.js';
 import { Alert } from '../ui/alert.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { deviceName, When } from '../ui/format.js';
@@ -17,7 +17,7 @@ interface Session {
 
 export function SessionsPage() {
   const { data, error, reload } = useLoad(
-    async () => (await api('GET', '/v1/sessions')).sessions as Session[],
+    async () => (await apiAll('/v1/sessions', 'sessions')) as Session[],
   );
   const action = useAction();
   const others = data?.filter((s) => !s.current) ?? [];

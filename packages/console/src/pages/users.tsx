@@ -28,17 +28,17 @@ export function UsersPage() {
   const [pages, setPages] = useState(1);
   const { data, error, reload } = useLoad(async () => {
     const users: User[] = [];
-    let after: string | null = null;
+    let cursor: string | null = null;
     for (let i = 0; i < pages; i++) {
-      const page: { users: User[]; next: string | null } = await api(
+      const page: { users: User[]; next_cursor: string | null } = await api(
         'GET',
-        `/v1/admin/users?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+        `/v1/admin/users?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       users.push(...page.users);
-      after = page.next;
-      if (!after) break;
+      cursor = page.next_cursor;
+      if (!cursor) break;
     }
-    return { users, more: after !== null };
+    return { users, more: cursor !== null };
   }, [pages]);
   const [query, setQuery] = useState('');
   const create = useAction();

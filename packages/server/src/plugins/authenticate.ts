@@ -79,16 +79,26 @@ export function verifyBearer(verifier: TokenVerifier, request: FastifyRequest): 
   return outcome.auth as AuthInfo;
 }
 
+// The hooks made by requireAuth: the API description (openapi/) marks their routes as bearer-only.
+const bearerHooks = new WeakSet<object>();
+
+/** Whether `hook` is a requireAuth/requireRole hook (the route needs a bearer token). */
+export function isBearerHook(hook: unknown): boolean {
+  return typeof hook === 'function' && bearerHooks.has(hook);
+}
+
 /** onRequest hook: requires a valid bearer token (carrying `role`, if given) and sets `request.auth`. */
 export function requireAuth(ctx: AppContext, role?: string): onRequestHookHandler {
   const verifier = serverVerifier(ctx);
   const options = withRules(role === undefined ? {} : { requireRoles: [role] });
-  return function authenticate(request, _reply, done) {
+  const hook: onRequestHookHandler = function authenticate(request, _reply, done) {
     const outcome = check(verifier, request, options);
     if (!outcome.ok) return done(deniedError(outcome.denial));
     request.auth = outcome.auth;
     done();
   };
+  bearerHooks.add(hook);
+  return hook;
 }
 
 /** onRequest hook: requires a valid bearer token carrying `role` (e.g. 'admin'). */

@@ -1,12 +1,13 @@
-// GET /v1/admin/audit?event=&sub=&since=&before=&limit=: the audit log, newest first. `since`
-// is an ISO 8601 time or milliseconds since the epoch; `before` is the `next_before` of the
-// previous page.
+// GET /v1/admin/audit?event=&sub=&since=&limit=&cursor=: the audit log, newest first. `since`
+// is an ISO 8601 time or milliseconds since the epoch; `cursor` is the `next_cursor` of the
+// previous page (`before` / `next_before`, the names before paging was one style, still work).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { isAuditEvent } from '../audit/actions.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { nextCursorField } from '../schemas/pagination.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import type { AuditRecord } from '../stores/types.js';
 
@@ -30,8 +31,13 @@ const AuditQuery = z.object({
     .optional(),
   sub: z.string().min(1).max(200).optional(),
   since: instant.optional(),
-  before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a next_cursor of this list')
+    .optional()
+    .describe('the next_cursor of the previous page'),
+  before: z.coerce.number().int().positive().optional().describe('deprecated: use cursor'),
 });
 
 function describeEvent(e: AuditRecord) {
@@ -63,22 +69,29 @@ export async function adminAuditRoutes(app: FastifyInstance, ctx: AppContext): P
     summary: 'The audit log, newest first',
     querystring: AuditQuery,
     response: {
-      200: z.object({ events: z.array(AuditEvent), next_before: z.number().nullable() }),
+      200: z.object({
+        events: z.array(AuditEvent),
+        next_cursor: nextCursorField,
+        next_before: z.number().nullable().describe('deprecated: same as next_cursor, as a number'),
+      }),
       403: ErrorBody,
     },
   };
   routeSchema(app).get('/v1/admin/audit', { onRequest: admin, schema }, async (request) => {
     const q = request.query;
+    const before = q.cursor !== undefined ? Number(q.cursor) : q.before;
     const events = await ctx.stores.audit.query({
       limit: q.limit,
       ...(q.event ? { event: q.event } : {}),
       ...(q.sub ? { sub: q.sub } : {}),
       ...(q.since !== undefined ? { since: q.since } : {}),
-      ...(q.before !== undefined ? { before: q.before } : {}),
+      ...(before !== undefined ? { before } : {}),
     });
+    const last = events.length === q.limit ? (events.at(-1)?.id ?? null) : null;
     return {
       events: events.map(describeEvent),
-      next_before: events.length === q.limit ? (events.at(-1)?.id ?? null) : null,
+      next_cursor: last === null ? null : String(last),
+      next_before: last,
     };
   });
 }

@@ -16,6 +16,7 @@ import {
 import { describeClient } from '../oauth/client-secrets.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody, NoContent } from '../schemas/fields.js';
+import { nextCursorField, pageOf, pageQuery } from '../schemas/pagination.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import { DomainError } from '../services/domain-error.js';
 
@@ -56,12 +57,18 @@ export async function adminClientsRoutes(app: FastifyInstance, ctx: AppContext):
     {
       onRequest: admin,
       schema: {
-        summary: 'List OAuth clients',
-        response: { 200: z.object({ clients: z.array(ClientView) }), 403: ErrorBody },
+        summary: 'List OAuth clients (oldest first)',
+        querystring: pageQuery(100, 500),
+        response: {
+          200: z.object({ clients: z.array(ClientView), next_cursor: nextCursorField }),
+          400: ErrorBody,
+          403: ErrorBody,
+        },
       },
     },
-    async () => {
-      return { clients: (await ctx.stores.clients.list()).map(describeClient) };
+    async (request) => {
+      const page = pageOf(await ctx.stores.clients.list(), (c) => c.id, request.query);
+      return { clients: page.items.map(describeClient), next_cursor: page.next_cursor };
     },
   );
 

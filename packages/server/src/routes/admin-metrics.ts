@@ -3,18 +3,17 @@
 // TESSERA_METRICS_TOKEN (a scraper's secret an admin's browser should not hold); an admin's access
 // token is the console's credential, and admins already see login failures in the audit log.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { requireRole } from '../plugins/authenticate.js';
-import { ErrorBody } from '../schemas/fields.js';
+import { ErrorBody, PrometheusText } from '../schemas/fields.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 
 export async function adminMetricsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const metrics = ctx.services.metrics as Partial<Metrics> & typeof ctx.services.metrics;
   const schema = {
     summary: 'Prometheus metrics, every series (admin role)',
-    response: { 200: z.string().describe('text/plain; version=0.0.4'), 401: ErrorBody, 403: ErrorBody },
+    response: { 200: PrometheusText, 401: ErrorBody, 403: ErrorBody },
   };
   const admin = requireRole(ctx, 'admin');
   routeSchema(app).get('/v1/admin/metrics', { onRequest: admin, schema }, async (_request, reply) => {

@@ -9,8 +9,13 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import { requireRole } from '../plugins/authenticate.js';
+import { ErrorBody } from '../schemas/fields.js';
+import { routeSchema } from '../schemas/zod-provider.js';
+import { FactorList } from './mfa-shared.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+// Described, not enforced: an id that is no user's is a 404 (checked with IdParams in userOf).
+const UserParams = z.object({ id: z.string().describe('the user id') });
 
 export async function adminMfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { mfa } = ctx.services;
@@ -23,14 +28,38 @@ export async function adminMfaRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return user;
   }
 
-  app.get('/v1/admin/users/:id/factors', admin, async (request) => {
-    const user = await userOf(request.params);
-    return mfa.list(user.id);
-  });
+  const route = routeSchema(app);
+  const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+  route.get(
+    '/v1/admin/users/:id/factors',
+    {
+      ...admin,
+      schema: {
+        summary: "A user's second factors",
+        params: UserParams,
+        response: { 200: FactorList, ...errors },
+      },
+    },
+    async (request) => {
+      const user = await userOf(request.params);
+      return mfa.list(user.id);
+    },
+  );
 
-  app.delete('/v1/admin/users/:id/factors', admin, async (request) => {
-    const user = await userOf(request.params);
-    const removed = await mfa.adminReset(user, request.auth!.sub, request.ip);
-    return { removed };
-  });
+  route.delete(
+    '/v1/admin/users/:id/factors',
+    {
+      ...admin,
+      schema: {
+        summary: 'Remove every second factor and recovery code of a user (the user is mailed)',
+        params: UserParams,
+        response: { 200: z.object({ removed: z.number().int() }), ...errors },
+      },
+    },
+    async (request) => {
+      const user = await userOf(request.params);
+      const removed = await mfa.adminReset(user, request.auth!.sub, request.ip);
+      return { removed };
+    },
+  );
 }

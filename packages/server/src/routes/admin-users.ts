@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { assertStorableClaims, setUserClaims } from '../claims/user-claims.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody, emailField, passwordField } from '../schemas/fields.js';
+import { cursorField, nextCursorField, pageQuery } from '../schemas/pagination.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import { DomainError } from '../services/domain-error.js';
 import { changeUser, createUser, describeUser, listUsers, ROLE_PATTERN } from '../services/user-admin.js';
@@ -37,9 +38,9 @@ const PatchBody = z
       b.claims !== undefined,
     'give roles, disabled, email_verified and/or claims',
   );
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  after: z.string().max(200).optional(),
+// `after` and `next` are the names before paging was one style across the API; still accepted/sent.
+const ListQuery = pageQuery(100, 500).extend({
+  after: cursorField.optional().describe('deprecated: use cursor'),
 });
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const UserView = z.object({
@@ -80,14 +81,19 @@ export async function adminUsersRoutes(app: FastifyInstance, ctx: AppContext): P
         summary: 'List users',
         querystring: ListQuery,
         response: {
-          200: z.object({ users: z.array(UserView), next: z.string().nullable() }),
+          200: z.object({
+            users: z.array(UserView),
+            next_cursor: nextCursorField,
+            next: z.string().nullable().describe('deprecated: same as next_cursor'),
+          }),
           403: ErrorBody,
         },
       },
     },
     async (request) => {
-      const page = await listUsers(ctx.stores.users, request.query);
-      return { users: page.users.map(describeUser), next: page.next };
+      const { limit, cursor, after } = request.query;
+      const page = await listUsers(ctx.stores.users, { limit, after: cursor ?? after });
+      return { users: page.users.map(describeUser), next_cursor: page.next, next: page.next };
     },
   );
 

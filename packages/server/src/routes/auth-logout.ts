@@ -9,6 +9,7 @@ import { ApiError, deniedError } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { authenticateBearer, serverVerifier } from '../plugins/authenticate.js';
 import { ErrorBody, NoContent, refreshTokenField } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { Caller } from '../services/auth-flows.js';
 import { presentedRefreshToken } from './auth-shared.js';
@@ -34,6 +35,7 @@ export async function authLogoutRoutes(app: FastifyInstance, ctx: AppContext): P
   }
 
   const schema = {
+    security: SECURITY.bearerOrRefresh,
     body: LogoutBody,
     response: { 204: NoContent, 401: ErrorBody },
   };

@@ -10,14 +10,19 @@ import type { AppContext } from '../app-context.js';
 import { invalidToken, rateLimitedError } from '../errors.js';
 import { combineAmr } from '../mfa/amr.js';
 import { serverVerifier, verifyBearer } from '../plugins/authenticate.js';
+import { ErrorBody, TokenResponse } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import {
   completeSignIn,
   factorProofFields,
   mfaTokenField,
   toProof,
+  WebauthnOptions,
   webauthnResponseField,
 } from './mfa-shared.js';
+
+const signInResponses = { 200: TokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody };
 
 const MfaBody = z.intersection(
   z.object({
@@ -45,7 +50,7 @@ export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   r.post(
     '/v1/auth/mfa',
-    { schema: { summary: 'Second sign-in step', body: MfaBody } },
+    { schema: { summary: 'Second sign-in step', body: MfaBody, response: signInResponses } },
     async (request, reply) => {
       const body = request.body;
       await ipLimit(request);
@@ -60,27 +65,36 @@ export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   r.post(
     '/v1/auth/webauthn/options',
-    { schema: { summary: 'Passkey assertion options', body: OptionsBody } },
+    {
+      schema: {
+        summary: 'Passkey assertion options',
+        description:
+          'With an mfa_token (second step), a bearer token (step-up), or neither (passkey sign-in).',
+        security: SECURITY.bearerOrNone,
+        body: OptionsBody,
+        response: { 200: WebauthnOptions, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+      },
+    },
     async (request) => {
       const body = request.body;
       if (body.mfa_token !== undefined) {
         const { user } = await mfa.pending(body.mfa_token, 'mfa_login');
-        return mfa.assertionOptions(user);
+        return { ...(await mfa.assertionOptions(user)) };
       }
       if (request.headers.authorization !== undefined) {
         const auth = verifyBearer(verifier, request);
         const user = await ctx.stores.users.findById(auth.sub);
         if (!user || user.disabled) throw invalidToken();
-        return mfa.assertionOptions(user);
+        return { ...(await mfa.assertionOptions(user)) };
       }
       await ipLimit(request);
-      return mfa.assertionOptions(null);
+      return { ...(await mfa.assertionOptions(null)) };
     },
   );
 
   r.post(
     '/v1/auth/webauthn',
-    { schema: { summary: 'Passkey sign-in', body: PasskeyBody } },
+    { schema: { summary: 'Passkey sign-in', body: PasskeyBody, response: signInResponses } },
     async (request, reply) => {
       const body = request.body;
       await ipLimit(request);
@@ -92,7 +106,14 @@ export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   r.post(
     '/v1/auth/step-up',
-    { schema: { summary: 'Re-prove a factor for a fresh token', body: factorProofFields } },
+    {
+      schema: {
+        summary: 'Re-prove a factor for a fresh token',
+        security: SECURITY.bearer,
+        body: factorProofFields,
+        response: { 200: TokenResponse, 400: ErrorBody, 401: ErrorBody },
+      },
+    },
     async (request, reply) => {
       const auth = verifyBearer(verifier, request);
       const body = request.body;
@@ -112,7 +133,7 @@ export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Prom
         details: { amr },
       });
       reply.header('cache-control', 'no-store');
-      return { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.config.accessTtl };
+      return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: ctx.config.accessTtl };
     },
   );
 }

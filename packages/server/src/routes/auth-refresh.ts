@@ -7,6 +7,7 @@ import { audienceFor } from '../audiences/resource.js';
 import { badRequest, rateLimitedError } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { ErrorBody, refreshTokenField, resourceField, TokenResponse } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import { DomainError } from '../services/domain-error.js';
 import { clientInfo, presentedRefreshToken, sendTokens } from './auth-shared.js';
@@ -23,6 +24,7 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'Exchange a refresh token for a new pair',
+        security: SECURITY.refreshCookieOrBody,
         body: RefreshBody,
         response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
       },

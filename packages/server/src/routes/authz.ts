@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError, type ApiErrorCode } from '../errors.js';
 import { serverVerifier } from '../plugins/authenticate.js';
+import { SECURITY } from '../schemas/security.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import { ROLE_PATTERN } from '../services/user-admin.js';
 
@@ -27,6 +28,7 @@ export async function authzRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const route = routeSchema(app);
   const schema = {
     summary: 'Forward-auth decision for a gateway',
+    security: SECURITY.bearer,
     querystring: AuthzQuery,
     response: { 200: z.undefined().describe('identity in X-Auth-* headers') },
   };

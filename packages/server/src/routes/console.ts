@@ -70,8 +70,10 @@ export async function consoleRoutes(
     return reply.send(file.body);
   };
 
-  // The bodies are files (HTML, scripts, styles, images), so the schema only describes them.
+  // The bodies are files (HTML, scripts, styles, images), so the schema only describes them. Left
+  // out of the API description (`hide`): static files of a page, not part of the API.
   const schema = {
+    hide: true,
     summary: 'The web console (single-page app and its static files)',
     response: { 200: z.unknown().describe('a console file'), 304: z.undefined(), 404: ErrorBody },
   };

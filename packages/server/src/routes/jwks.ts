@@ -5,9 +5,13 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { withMediaType } from '../schemas/media-types.js';
 
 // The body is serialized once per key set change (below), so the schema only describes it.
-const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional() })) });
+const Jwks = withMediaType(
+  z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional() })) }),
+  'application/jwk-set+json',
+);
 
 export async function jwksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   let cachedFor: object | undefined;

@@ -16,9 +16,18 @@ import { publicFactor } from '../mfa/mfa-service.js';
 import type { FactorRecord } from '../mfa/mfa-store.js';
 import { amrOfPasskey } from '../mfa/webauthn.js';
 import { requireAuth, serverVerifier, verifyBearer } from '../plugins/authenticate.js';
+import { ErrorBody, NoContent, TokenResponse } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { UserRecord } from '../stores/types.js';
-import { completeSignIn, mfaTokenField, webauthnResponseField } from './mfa-shared.js';
+import {
+  completeSignIn,
+  FactorList,
+  FactorView,
+  mfaTokenField,
+  WebauthnOptions,
+  webauthnResponseField,
+} from './mfa-shared.js';
 
 const nameField = z
   .string({ error: 'must be a string' })
@@ -36,6 +45,18 @@ const PasskeyBody = z.object({
   mfa_token: mfaTokenField.optional(),
 });
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+// Described, not enforced: an id that is not a factor's is a 404 (checked with IdParams above).
+const FactorParams = z.object({ id: z.string().describe('the factor id') });
+const RecoveryCodes = z.object({ recovery_codes: z.array(z.string()) });
+/** A confirmed factor; with the enrolment mfa_token, the sign-in's tokens too. */
+const Enrolled = TokenResponse.partial().extend({
+  factor: FactorView,
+  recovery_codes: z.array(z.string()).optional().describe('with the first factor only (shown once)'),
+});
+const TotpStarted = z.object({ id: z.string(), otpauth_uri: z.string(), qr_svg: z.string() });
+// Enrolment takes a bearer token, or the enrolment mfa_token in the body (no token yet).
+const bearerOrEnrolToken = SECURITY.bearerOrNone;
+const enrolErrors = { 400: ErrorBody, 401: ErrorBody };
 
 interface Enroller {
   user: UserRecord;
@@ -84,7 +105,14 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   r.post(
     '/v1/me/factors/totp',
-    { schema: { summary: 'Start a TOTP enrolment', body: EnrolBody } },
+    {
+      schema: {
+        summary: 'Start a TOTP enrolment',
+        security: bearerOrEnrolToken,
+        body: EnrolBody,
+        response: { 201: TotpStarted, ...enrolErrors },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const { user } = await enroller(request, body.mfa_token);
@@ -94,7 +122,15 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   r.post(
     '/v1/me/factors/totp/:id/confirm',
-    { schema: { summary: 'Confirm a TOTP enrolment', body: ConfirmBody } },
+    {
+      schema: {
+        summary: 'Confirm a TOTP enrolment',
+        security: bearerOrEnrolToken,
+        params: FactorParams,
+        body: ConfirmBody,
+        response: { 201: Enrolled, ...enrolErrors, 404: ErrorBody },
+      },
+    },
     async (request, reply) => {
       const params = IdParams.safeParse(request.params);
       if (!params.success) throw new ApiError('not_found');
@@ -108,17 +144,31 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   r.post(
     '/v1/me/factors/webauthn/options',
-    { schema: { summary: 'Passkey registration options', body: EnrolBody } },
+    {
+      schema: {
+        summary: 'Passkey registration options',
+        security: bearerOrEnrolToken,
+        body: EnrolBody,
+        response: { 200: WebauthnOptions, ...enrolErrors },
+      },
+    },
     async (request) => {
       const body = request.body;
       const { user } = await enroller(request, body.mfa_token);
-      return mfa.passkeyRegistrationOptions(user);
+      return { ...(await mfa.passkeyRegistrationOptions(user)) };
     },
   );
 
   r.post(
     '/v1/me/factors/webauthn',
-    { schema: { summary: 'Register a passkey', body: PasskeyBody } },
+    {
+      schema: {
+        summary: 'Register a passkey',
+        security: bearerOrEnrolToken,
+        body: PasskeyBody,
+        response: { 201: Enrolled, ...enrolErrors },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const who = await enroller(request, body.mfa_token);
@@ -128,27 +178,50 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
     },
   );
 
-  app.get('/v1/me/factors', authed, async (request) => {
-    return mfa.list(request.auth!.sub);
-  });
+  r.get(
+    '/v1/me/factors',
+    { ...authed, schema: { summary: "The caller's second factors", response: { 200: FactorList } } },
+    async (request) => mfa.list(request.auth!.sub),
+  );
 
-  app.delete('/v1/me/factors/:id', authed, async (request, reply) => {
-    const params = IdParams.safeParse(request.params);
-    if (!params.success) throw new ApiError('not_found');
-    const auth = request.auth!;
-    if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.claims, ctx.clock.now());
-    await mfa.remove(auth.sub, params.data.id, request.ip);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/v1/me/factors/:id',
+    {
+      ...authed,
+      schema: {
+        summary: 'Remove a second factor (the last one needs a factor proven in the last 5 minutes)',
+        params: FactorParams,
+        response: { 204: NoContent, 401: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const params = IdParams.safeParse(request.params);
+      if (!params.success) throw new ApiError('not_found');
+      const auth = request.auth!;
+      if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.claims, ctx.clock.now());
+      await mfa.remove(auth.sub, params.data.id, request.ip);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/v1/me/recovery-codes', authed, async (request, reply) => {
-    const auth = request.auth!;
-    if ((await mfa.methodsOf(auth.sub)).length === 0) {
-      throw new ApiError('invalid_request', { description: 'enrol a second factor before recovery codes' });
-    }
-    requireFreshMfa(auth.claims, ctx.clock.now());
-    const codes = await mfa.regenerateRecoveryCodes(auth.sub, request.ip);
-    reply.header('cache-control', 'no-store');
-    return reply.code(201).send({ recovery_codes: codes });
-  });
+  r.post(
+    '/v1/me/recovery-codes',
+    {
+      ...authed,
+      schema: {
+        summary: 'New recovery codes (ten, shown once; needs a factor proven in the last 5 minutes)',
+        response: { 201: RecoveryCodes, 400: ErrorBody, 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth!;
+      if ((await mfa.methodsOf(auth.sub)).length === 0) {
+        throw new ApiError('invalid_request', { description: 'enrol a second factor before recovery codes' });
+      }
+      requireFreshMfa(auth.claims, ctx.clock.now());
+      const codes = await mfa.regenerateRecoveryCodes(auth.sub, request.ip);
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send({ recovery_codes: codes });
+    },
+  );
 }

@@ -10,11 +10,11 @@
 // carries no forwarding header: a proxy on the same host must not make the internet look local.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { ErrorBody } from '../schemas/fields.js';
+import { ErrorBody, PrometheusText } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -64,7 +64,8 @@ export async function metricsRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   const schema = {
     summary: 'Prometheus metrics (text format)',
-    response: { 200: z.string().describe('text/plain; version=0.0.4'), 401: ErrorBody, 403: ErrorBody },
+    security: SECURITY.metrics,
+    response: { 200: PrometheusText, 401: ErrorBody, 403: ErrorBody },
   };
   app.get('/metrics', { schema }, async (request, reply) => {
     reply.header('cache-control', 'no-store');

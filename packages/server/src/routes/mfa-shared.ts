@@ -33,6 +33,27 @@ export const factorProofFields = z.discriminatedUnion(
   { error: 'must be one of "totp", "webauthn", "recovery_code"' },
 );
 
+/** A second factor as the API shows it (never its secret). */
+export const FactorView = z.object({
+  id: z.string(),
+  type: z.enum(['totp', 'webauthn']),
+  name: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  confirmed: z.boolean(),
+});
+
+/** GET /v1/me/factors and GET /v1/admin/users/:id/factors. */
+export const FactorList = z.object({
+  factors: z.array(FactorView),
+  recovery_codes_remaining: z.number().int(),
+});
+
+/** WebAuthn options (PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON) for the browser. */
+export const WebauthnOptions = z
+  .looseObject({ challenge: z.string() })
+  .describe('options for navigator.credentials (as @simplewebauthn/browser takes them)');
+
 export function toProof(body: z.infer<typeof factorProofFields>): FactorProof {
   // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is validated by @simplewebauthn/server
   return body.method === 'webauthn' ? { method: 'webauthn', response: body.response as any } : body;

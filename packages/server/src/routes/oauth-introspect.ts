@@ -9,15 +9,20 @@ import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
 import { hashRefreshToken, isRefreshTokenShape } from '../refresh/refresh-token.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody } from '../schemas/zod-provider.js';
 
 // Form parameters are checked by `param` (OAuth's own rules); the schema describes them.
 const IntrospectSchema = {
   summary: 'RFC 7662 token introspection',
+  security: SECURITY.clientOrAdmin,
+  consumes: ['application/x-www-form-urlencoded', 'application/json'],
   body: optionalBody(
     z.looseObject({
       token: z.unknown().describe('the access or refresh token'),
       token_type_hint: z.unknown().optional().describe('access_token or refresh_token'),
+      client_id: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
+      client_secret: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
     }),
   ),
   response: { 200: z.looseObject({ active: z.boolean() }), 401: ErrorBody },

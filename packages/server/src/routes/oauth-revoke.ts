@@ -10,15 +10,20 @@ import { authenticateClient } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
 import { serverVerifier, verifyBearer } from '../plugins/authenticate.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody } from '../schemas/zod-provider.js';
 
 // Form parameters are checked by `param` (OAuth's own rules); the schema describes them.
 const RevokeSchema = {
   summary: 'RFC 7009 token revocation',
+  security: SECURITY.clientOrAdmin,
+  consumes: ['application/x-www-form-urlencoded', 'application/json'],
   body: optionalBody(
     z.looseObject({
       token: z.unknown().describe('the access or refresh token'),
       token_type_hint: z.unknown().optional(),
+      client_id: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
+      client_secret: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
     }),
   ),
   response: { 200: z.undefined().describe('revoked, or nothing to revoke'), 400: ErrorBody, 401: ErrorBody },

@@ -15,12 +15,15 @@ import { addFormParser, param } from '../oauth/form-body.js';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { ACCESS_TOKEN_TYPE, exchangeToken } from '../oauth/token-exchange.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { SECURITY } from '../schemas/security.js';
 import { optionalBody } from '../schemas/zod-provider.js';
 import { DomainError } from '../services/domain-error.js';
 
 // Form parameters are checked by `param` (RFC 6749's own error names); the schema describes them.
 const TokenSchema = {
   summary: 'RFC 6749 token endpoint: client_credentials, refresh_token and token-exchange (RFC 8693) grants',
+  security: SECURITY.tokenEndpoint,
+  consumes: ['application/x-www-form-urlencoded', 'application/json'],
   body: optionalBody(
     z.looseObject({
       grant_type: z.unknown().describe('client_credentials, refresh_token or token-exchange'),
@@ -33,6 +36,10 @@ const TokenSchema = {
       requested_token_type: z.unknown().optional(),
       actor_token: z.unknown().optional(),
       actor_token_type: z.unknown().optional(),
+      client_id: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
+      client_secret: z.unknown().optional().describe('client_secret_post (instead of HTTP Basic)'),
+      client_assertion: z.unknown().optional().describe('private_key_jwt (RFC 7523)'),
+      client_assertion_type: z.unknown().optional().describe('private_key_jwt (RFC 7523)'),
     }),
   ),
   response: {

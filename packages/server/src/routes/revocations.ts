@@ -7,16 +7,25 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
 import { ErrorBody } from '../schemas/fields.js';
+import { withMediaType } from '../schemas/media-types.js';
+import { SECURITY } from '../schemas/security.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import type { RevocationRecord } from '../stores/types.js';
 
 const PING_MS = 15_000;
 const cursorField = z.string().regex(/^\d{1,15}$/, 'must be a cursor returned by this feed');
+// `cursor` / `next_cursor` are the API's paging names; `since` / `cursor` (in the answer) the
+// feed's original ones, which @tessera/verify uses: both work, with the same values.
 const FeedQuery = z.object({
-  since: cursorField.optional(),
+  cursor: cursorField.optional().describe('the next_cursor of the previous page'),
+  since: cursorField.optional().describe('the same as cursor'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
-const StreamQuery = z.object({ since: cursorField.optional() });
+const EventStream = withMediaType(
+  z.string().describe('`event: revocation` events; each `data` is one feed entry, each `id` its cursor'),
+  'text/event-stream',
+);
+const StreamQuery = z.object({ cursor: cursorField.optional(), since: cursorField.optional() });
 const FeedEntry = z.object({
   cursor: z.string(),
   type: z.enum(['jti', 'sid', 'sub']),
@@ -50,16 +59,27 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'The revocation feed: a page, or a snapshot without since',
+        security: SECURITY.clientOrAdmin,
         querystring: FeedQuery,
-        response: { 200: z.object({ cursor: z.string(), revocations: z.array(FeedEntry) }), 401: ErrorBody },
+        response: {
+          200: z.object({
+            revocations: z.array(FeedEntry),
+            next_cursor: z.string().describe('where the next request resumes (the feed never ends)'),
+            cursor: z.string().describe('the same as next_cursor'),
+          }),
+          400: ErrorBody,
+          401: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
       await authenticateClientOrAdmin(ctx, request, 'revocations:read');
       const q = request.query;
-      const page = await revocations.since(q.since === undefined ? 0 : Number(q.since), q.limit);
+      const from = q.cursor ?? q.since;
+      const page = await revocations.since(from === undefined ? 0 : Number(from), q.limit);
       reply.header('cache-control', 'no-store');
-      return { cursor: String(page.cursor), revocations: page.revocations.map(feedEntry) };
+      const next = String(page.cursor);
+      return { revocations: page.revocations.map(feedEntry), next_cursor: next, cursor: next };
     },
   );
 
@@ -68,8 +88,9 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         summary: 'The revocation feed as server-sent events (text/event-stream)',
+        security: SECURITY.clientOrAdmin,
         querystring: StreamQuery,
-        response: { 401: ErrorBody },
+        response: { 200: EventStream, 401: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -77,7 +98,9 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
       const q = request.query;
       const lastEventId = request.headers['last-event-id'];
       const resume =
-        typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : q.since;
+        typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId)
+          ? lastEventId
+          : (q.cursor ?? q.since);
       let cursor = resume === undefined ? 0 : Number(resume);
       // A cursor ahead of the store (restored database) restarts from a snapshot.
       if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { requireAuth } from '../plugins/authenticate.js';
 import { ErrorBody, NoContent } from '../schemas/fields.js';
+import { nextCursorField, pageOf, pageQuery } from '../schemas/pagination.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 import type { SessionRecord } from '../stores/types.js';
 
@@ -46,13 +47,19 @@ export async function sessionsRoutes(app: FastifyInstance, ctx: AppContext): Pro
       onRequest: auth,
       schema: {
         summary: "The caller's live sessions",
-        response: { 200: z.object({ sessions: z.array(SessionView) }), 401: ErrorBody },
+        querystring: pageQuery(100, 500),
+        response: {
+          200: z.object({ sessions: z.array(SessionView), next_cursor: nextCursorField }),
+          400: ErrorBody,
+          401: ErrorBody,
+        },
       },
     },
     async (request) => {
       const caller = request.auth!;
       const list = await ctx.services.sessions.listActive(caller.sub);
-      return { sessions: list.map((s) => sessionView(s, caller.sid)) };
+      const page = pageOf(list, (s) => s.id, request.query);
+      return { sessions: page.items.map((s) => sessionView(s, caller.sid)), next_cursor: page.next_cursor };
     },
   );
 

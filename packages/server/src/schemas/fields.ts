@@ -1,5 +1,6 @@
 // Field schemas shared by the routes, with explicit limits: a huge string is a 400, not a slow hash.
 import { z } from 'zod';
+import { withMediaType } from './media-types.js';
 
 export const emailField = z
   .string({ error: 'must be a string' })
@@ -33,3 +34,9 @@ export const TokenResponse = z.object({
 
 /** A 204 answer. */
 export const NoContent = z.undefined().describe('no content');
+
+/** The Prometheus text exposition format (/metrics, /v1/admin/metrics). */
+export const PrometheusText = withMediaType(
+  z.string().describe('Prometheus text exposition format'),
+  'text/plain; version=0.0.4',
+);

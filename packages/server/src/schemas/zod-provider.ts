@@ -27,6 +27,11 @@ export function optionalBody<T extends ZodType>(schema: T): T {
   return schema;
 }
 
+/** Whether a request may leave this body out (the API description says so). */
+export function isOptionalBody(schema: ZodType): boolean {
+  return optionalBodies.has(schema);
+}
+
 function firstIssue(error: z.ZodError, part: string): string {
   const issue = error.issues[0];
   const field = issue?.path.length ? issue.path.map(String).join('.') : part;
