@@ -149,10 +149,14 @@ export interface LimitResult {
 export interface RateLimits {
   /** Counts a login attempt from this IP. */
   loginIp(ip: string): Promise<LimitResult>;
-  /** Checks (without counting) whether the account may try again. */
-  loginAccountCheck(email: string): Promise<LimitResult>;
-  /** Counts a failed login for the account (unknown emails too). */
-  loginAccountFailed(email: string): Promise<LimitResult>;
+  /**
+   * Takes one attempt from the account's budget BEFORE the password is checked (unknown emails
+   * too), atomically on every backend: parallel guesses cannot all pass a check made before any
+   * of them is counted. Refused once the budget is spent.
+   */
+  loginAccountAttempt(email: string): Promise<LimitResult>;
+  /** Gives back an attempt that turned out to be the right password. */
+  loginAccountRefund(email: string): Promise<void>;
   /** Clears the account's failures after a successful login. */
   loginAccountReset(email: string): Promise<void>;
   refreshIp(ip: string): Promise<LimitResult>;
