@@ -35,7 +35,8 @@ export interface UserStore {
       updatedAt: number;
     },
   ): Promise<UserRecord | undefined>;
-  countWithRole(role: string): Promise<number>;
+  /** Users holding `role`; with `enabledOnly`, disabled accounts are not counted. */
+  countWithRole(role: string, opts?: { enabledOnly?: boolean }): Promise<number>;
 }
 
 /** A session is one login on one device = one refresh-token family. Its id is the `sid` claim. */

@@ -380,7 +380,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
       if (
         user.roles.includes('admin') &&
         !user.disabled &&
-        (await stores.users.countWithRole('admin')) <= 1
+        (await stores.users.countWithRole('admin', { enabledOnly: true })) <= 1
       ) {
         throw fail({ code: 'last_admin' });
       }
