@@ -12,6 +12,7 @@ const EVENTS = [
   'login_failed',
   'refresh_succeeded',
   'refresh_reuse_detected',
+  'refresh_grace_used',
   'logout',
   'logout_all',
   'session_revoked',

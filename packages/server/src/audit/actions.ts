@@ -7,6 +7,7 @@ export const AUDIT_EVENTS = [
   'login_failed',
   'refresh_succeeded',
   'refresh_reuse_detected',
+  'refresh_grace_used',
   'logout',
   'logout_all',
   'session_revoked',

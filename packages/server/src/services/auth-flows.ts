@@ -30,8 +30,11 @@ export interface AuthFlows {
     input: { email: string; password: string; refresh_token_in_body?: boolean | undefined },
     client: ClientInfo,
   ): Promise<{ tokens: IssuedTokens } | { pending: PasswordStepOutcome }>;
-  /** The caller a refresh token stands for (logout with an expired access token). */
-  callerOfRefreshToken(refreshToken: string): Promise<Caller>;
+  /**
+   * The caller a refresh token stands for (logout with an expired access token). Only a live token
+   * proves anything: a spent or expired one is reuse (family revoked, audited) and invalid_grant.
+   */
+  callerOfRefreshToken(refreshToken: string, client: ClientInfo): Promise<Caller>;
   /** Revokes the caller's session (its refresh family and access tokens). */
   logout(caller: Caller, ip: string): Promise<void>;
   /** Revokes every session of the user and every access token issued before now. */
@@ -117,9 +120,8 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       return { tokens };
     },
 
-    async callerOfRefreshToken(refreshToken) {
-      const session = await opts.refresh.sessionOf(refreshToken);
-      if (!session || session.revokedAt !== null) throw fail({ code: 'invalid_grant' });
+    async callerOfRefreshToken(refreshToken, client) {
+      const session = await opts.refresh.liveSessionOf(refreshToken, client, 'logout');
       return { userId: session.userId, sessionId: session.id };
     },
 

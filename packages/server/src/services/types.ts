@@ -97,6 +97,7 @@ export type AuditEvent =
   | 'login_failed'
   | 'refresh_succeeded'
   | 'refresh_reuse_detected'
+  | 'refresh_grace_used'
   | 'logout'
   | 'logout_all'
   | 'session_revoked'

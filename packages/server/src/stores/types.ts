@@ -92,6 +92,11 @@ export interface RotationRequest {
   successorExpiresAt: number;
   /** The client's address: the session's last IP and the audit entry's. */
   ip: string;
+  /**
+   * The client's User-Agent (truncated): the session's last one, kept unchanged when omitted. With
+   * `ip` it is the fingerprint a reuse-interval hit must match (refresh-service.ts).
+   */
+  userAgent?: string;
 }
 
 export type RotationResult =
