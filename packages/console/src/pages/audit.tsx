@@ -19,6 +19,7 @@ const EVENTS = [
   'token_revoked',
   'key_created',
   'key_rotated',
+  'key_revoked',
   'user_created',
   'user_changed',
   'password_changed',

@@ -14,6 +14,7 @@ export const AUDIT_EVENTS = [
   'token_revoked',
   'key_created',
   'key_rotated',
+  'key_revoked',
   'user_created',
   'user_changed',
   'password_changed',

@@ -32,7 +32,7 @@ const FeedQuery = z.object({
 const StreamQuery = z.object({ since: cursorField.optional() });
 const FeedEntry = z.object({
   cursor: z.string(),
-  type: z.enum(['jti', 'sid', 'sub']),
+  type: z.enum(['jti', 'sid', 'sub', 'kid']),
   value: z.string(),
   iat_before: z.number().nullable().optional(),
   exp: z.number().describe('the last exp a covered token can carry (seconds)'),

@@ -140,7 +140,8 @@ export interface RefreshTokenStore {
   deleteExpired(now: number): Promise<number>;
 }
 
-export type KeyStateName = 'next' | 'active' | 'retiring' | 'retired';
+/** `revoked`: killed by `keys revoke` (a leaked key); never published or used again. */
+export type KeyStateName = 'next' | 'active' | 'retiring' | 'retired' | 'revoked';
 
 export interface StoredKey {
   kid: string;
@@ -172,7 +173,8 @@ export interface KeyStore {
   withRotationLock<T>(fn: () => Promise<T>, opts?: { wait?: boolean }): Promise<T | undefined>;
 }
 
-export type RevocationType = 'jti' | 'sid' | 'sub';
+/** `kid`: every token signed with a revoked signing key. */
+export type RevocationType = 'jti' | 'sid' | 'sub' | 'kid';
 
 export interface RevocationRecord {
   cursor: number; // monotonically increasing, assigned by the store
