@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { adminToken, createUser, startOpsServer } from './ops-support.js';
 import { request, type TestServer } from './support/server-harness.js';
 
-describe('last-admin guard', () => {
+describe('last-admin guard', { timeout: 60_000 }, () => {
   let s: TestServer;
   let admin: string;
   let me: string;
