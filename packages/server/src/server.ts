@@ -127,7 +127,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       clock,
       logger,
       audit,
-      isRevoked: (payload) => revocations.isRevoked(payload),
+      isRevoked: (payload, header) => revocations.isRevoked(payload, header),
       onVerifyFailed: (code) => metrics.verifyFailed(code),
     });
     keyAge = () => keys.keyAgeSeconds();

@@ -112,13 +112,13 @@ describe('login → refresh → reuse → logout → logout-all', () => {
     const r2 = await cookieRefresh(cookie2);
     assert.equal(r2.status, 200);
     const access3 = remember(r2.body.access_token as string);
-    remember(refreshCookie(r2));
+    const cookie3 = remember(refreshCookie(r2))!;
 
-    // cookie1 was spent two rotations ago; the harness uses the default 10 s reuse interval, so it
-    // still returns its successor (cookie2) — which is itself spent, so cookie2 replay is in grace too.
-    const graceReplay = await cookieRefresh(cookie1);
+    // cookie2 was just spent; inside the default 10 s reuse interval, the same client replaying it
+    // gets its still-unspent successor (cookie3) back.
+    const graceReplay = await cookieRefresh(cookie2);
     assert.equal(graceReplay.status, 200);
-    assert.equal(refreshCookie(graceReplay), cookie2);
+    assert.equal(refreshCookie(graceReplay), cookie3);
 
     const logout = await request(t.url, 'POST', '/v1/auth/logout', { token: access3 });
     assert.equal(logout.status, 204);
@@ -126,9 +126,13 @@ describe('login → refresh → reuse → logout → logout-all', () => {
     const meAfter = await request(t.url, 'GET', '/v1/me', { token: access3 });
     assert.equal(meAfter.status, 401);
     assert.equal(meAfter.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
-    const refreshAfter = await cookieRefresh(cookie2);
+    const refreshAfter = await cookieRefresh(cookie3);
     assert.equal(refreshAfter.status, 401);
     assert.equal(refreshAfter.body.error, 'invalid_grant');
+    // cookie1's successor (cookie2) is spent: no grace for it, even inside the interval.
+    const replay = await cookieRefresh(cookie1);
+    assert.equal(replay.status, 401);
+    assert.equal(replay.body.error, 'invalid_grant');
   });
 
   test('logout-all revokes every session of the user and their access tokens', async () => {

@@ -90,6 +90,7 @@ export async function openSse(url: string, headers: Record<string, string>) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const waiters: Array<() => void> = [];
+  let endedByServer = false;
   const pump = (async () => {
     if (!res.body) return;
     const decoder = new TextDecoder();
@@ -98,7 +99,10 @@ export async function openSse(url: string, headers: Record<string, string>) {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) break;
+        if (done) {
+          endedByServer = true;
+          break;
+        }
         buffer += decoder.decode(value, { stream: true });
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
@@ -138,6 +142,13 @@ export async function openSse(url: string, headers: Record<string, string>) {
         });
       }
       return events;
+    },
+    /** Resolves true when the server ends the stream within `ms`, false otherwise (stream left open). */
+    async endsWithin(ms: number): Promise<boolean> {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pump, new Promise((r) => (timer = setTimeout(r, ms)))]);
+      clearTimeout(timer);
+      return endedByServer;
     },
     async close() {
       controller.abort();

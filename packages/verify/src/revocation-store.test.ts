@@ -24,6 +24,20 @@ describe('revocation store', () => {
     assert.equal(store.isRevoked({ jti: 'j1' }), false);
   });
 
+  test('a kid entry revokes every token signed with that key (read from the header)', () => {
+    let t = 1_700_000_000_000;
+    const store = createRevocationStore({ now: () => t, graceSeconds: 0 });
+    assert.ok(store.add({ type: 'kid', value: 'k-leaked', exp: t / 1000 + 60 }));
+    assert.equal(store.isRevoked({ sub: 'u1', jti: 'j1' }, { kid: 'k-leaked' }), true);
+    assert.equal(store.isRevoked({ sub: 'u1', jti: 'j1' }, { kid: 'k-good' }), false);
+    assert.equal(store.isRevoked({ sub: 'u1', jti: 'j1' }), false, 'no header, no kid check');
+    assert.equal(store.size, 1);
+    t += 61_000;
+    store.sweep();
+    assert.equal(store.size, 0);
+    assert.equal(store.isRevoked({}, { kid: 'k-leaked' }), false);
+  });
+
   test('entries live `graceSeconds` past exp, because tokens are accepted that long after theirs', () => {
     let t = 1_700_000_000_000;
     const store = createRevocationStore({ now: () => t, graceSeconds: 30 });

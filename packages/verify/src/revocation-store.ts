@@ -1,11 +1,13 @@
-// The local deny-list fed by the revocation feed. Lookups are three Map probes (jti, sid, sub), so
+// The local deny-list fed by the revocation feed. Lookups are four Map probes (jti, sid, sub, and
+// the signing key's kid from the header: a revoked key takes every token it signed with it), so
 // checking a token costs the same with ten entries or a million. Entries are dropped at their `exp`
 // through per-second buckets: a sweep touches only the seconds that passed and the entries that died.
 
 /** One entry of the feed, as GET /v1/revocations and the SSE stream send it. */
 export interface RevocationEntry {
   cursor?: string;
-  type: 'jti' | 'sid' | 'sub';
+  /** `kid`: every token signed with that key (a revoked signing key). */
+  type: 'jti' | 'sid' | 'sub' | 'kid';
   value: string;
   /** Unix seconds after which every token the entry covers has expired. */
   exp: number;
@@ -16,7 +18,11 @@ export interface RevocationEntry {
 export interface RevocationStore {
   /** Adds (or widens) an entry; returns false when it was ignored (malformed or already expired). */
   add(entry: RevocationEntry): boolean;
-  isRevoked(payload: { jti?: unknown; sid?: unknown; sub?: unknown; iat?: unknown }): boolean;
+  /** `header` (the JWS header) is needed for `kid` entries; without it they are not checked. */
+  isRevoked(
+    payload: { jti?: unknown; sid?: unknown; sub?: unknown; iat?: unknown },
+    header?: { kid?: unknown },
+  ): boolean;
   /** Drops entries whose `exp` has passed. Called on add and by the feed's timer. */
   sweep(): void;
   clear(): void;
@@ -43,7 +49,8 @@ export function createRevocationStore(opts: RevocationStoreOptions = {}): Revoca
   const jtis = new Map<string, number>(); // jti -> exp
   const sids = new Map<string, number>(); // sid -> exp
   const subs = new Map<string, SubEntry>();
-  // exp second -> keys ('j' | 's' | 'u' + value) that may die then; checked again on sweep.
+  const kids = new Map<string, number>(); // kid -> exp
+  // exp second -> keys ('j' | 's' | 'u' | 'k' + value) that may die then; checked again on sweep.
   const buckets = new Map<number, string[]>();
   let sweptUpTo = Math.floor(now() / 1000);
 
@@ -60,6 +67,8 @@ export function createRevocationStore(opts: RevocationStoreOptions = {}): Revoca
       if ((jtis.get(value) ?? Number.POSITIVE_INFINITY) <= second) jtis.delete(value);
     } else if (kind === 115 /* s */) {
       if ((sids.get(value) ?? Number.POSITIVE_INFINITY) <= second) sids.delete(value);
+    } else if (kind === 107 /* k */) {
+      if ((kids.get(value) ?? Number.POSITIVE_INFINITY) <= second) kids.delete(value);
     } else if ((subs.get(value)?.exp ?? Number.POSITIVE_INFINITY) <= second) {
       subs.delete(value);
     }
@@ -100,6 +109,10 @@ export function createRevocationStore(opts: RevocationStoreOptions = {}): Revoca
         if ((sids.get(entry.value) ?? 0) >= exp) return true;
         sids.set(entry.value, exp);
         schedule(exp, 's' + entry.value);
+      } else if (entry.type === 'kid') {
+        if ((kids.get(entry.value) ?? 0) >= exp) return true;
+        kids.set(entry.value, exp);
+        schedule(exp, 'k' + entry.value);
       } else {
         const iatBefore = entry.iat_before as number;
         const old = subs.get(entry.value);
@@ -113,8 +126,10 @@ export function createRevocationStore(opts: RevocationStoreOptions = {}): Revoca
       }
       return true;
     },
-    isRevoked(payload) {
+    isRevoked(payload, header) {
       const { jti, sid, sub } = payload;
+      const kid = header?.kid;
+      if (typeof kid === 'string' && kids.size > 0 && kids.has(kid)) return true;
       if (typeof jti === 'string' && jtis.size > 0 && jtis.has(jti)) return true;
       if (typeof sid === 'string' && sids.size > 0 && sids.has(sid)) return true;
       if (typeof sub === 'string' && subs.size > 0) {
@@ -132,10 +147,11 @@ export function createRevocationStore(opts: RevocationStoreOptions = {}): Revoca
       jtis.clear();
       sids.clear();
       subs.clear();
+      kids.clear();
       buckets.clear();
     },
     get size() {
-      return jtis.size + sids.size + subs.size;
+      return jtis.size + sids.size + subs.size + kids.size;
     },
   };
 }
@@ -144,6 +160,6 @@ function isEntry(entry: RevocationEntry): boolean {
   if (entry === null || typeof entry !== 'object') return false;
   if (typeof entry.value !== 'string' || entry.value.length === 0) return false;
   if (typeof entry.exp !== 'number' || !Number.isFinite(entry.exp)) return false;
-  if (entry.type === 'jti' || entry.type === 'sid') return true;
+  if (entry.type === 'jti' || entry.type === 'sid' || entry.type === 'kid') return true;
   return entry.type === 'sub' && typeof entry.iat_before === 'number' && Number.isFinite(entry.iat_before);
 }

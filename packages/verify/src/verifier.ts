@@ -126,7 +126,7 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
   if (options.revocations) {
     const revocationStore = createRevocationStore({ now, graceSeconds: grace });
     store = revocationStore;
-    coreOptions.isRevoked = (payload) => revocationStore.isRevoked(payload);
+    coreOptions.isRevoked = (payload, header) => revocationStore.isRevoked(payload, header);
   }
   const core: Verifier = createVerifier(coreOptions);
 

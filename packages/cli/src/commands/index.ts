@@ -33,6 +33,9 @@ export const commands: readonly CommandEntry[] = [
   lazy('keys rotate', 'emergency rotation: a new key signs from now on', async () => {
     return (await import('./keys-admin.js')).keysRotate;
   }),
+  lazy('keys revoke', 'kill a leaked signing key now: out of the JWKS, its tokens refused', async () => {
+    return (await import('./keys-admin.js')).keysRevoke;
+  }),
   lazy('keys export', 'print the public JWKS (what /.well-known/jwks.json serves)', async () => {
     return (await import('./keys-admin.js')).keysExport;
   }),

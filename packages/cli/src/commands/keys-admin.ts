@@ -1,6 +1,7 @@
-// `tessera keys list|rotate|export|rewrap`: the server's stored keyring in the configured database.
+// `tessera keys list|rotate|revoke|export|rewrap`: the server's stored keyring in the configured
+// database.
 // `keys generate` (a standalone key file) is in keys-generate.ts.
-import { RewrapError, rewrapStoredKeys } from '@tessera/server';
+import { DomainError, RewrapError, revokeSigningKey, rewrapStoredKeys } from '@tessera/server';
 import { CliError, type Command, EXIT_BAD, EXIT_OK, UsageError } from '../command.js';
 import { onePositional, parseOptions } from '../lib/args.js';
 import { withServerContext } from './users.js';
@@ -14,7 +15,7 @@ export const keysList: Command = {
   usage: `Usage: tessera keys list [--database-url URL] [--json]
 
 Lists the keys of the configured database: kid, algorithm, state (next, active, retiring,
-retired) and when each state began. Never prints private material.
+retired, revoked) and when each state began. Never prints private material.
 
 Options:
   --json   print {"keys": [{kid, alg, state, created_at, activated_at, retiring_at, retired_at}]}`,
@@ -74,6 +75,57 @@ Options:
       }
       if (values.json) io.out(JSON.stringify({ kid, previous: before }));
       else io.out(`rotated: ${kid} signs now${before ? `; ${before} is retiring` : ''}`);
+      return EXIT_OK;
+    });
+  },
+};
+
+export const keysRevoke: Command = {
+  name: 'keys revoke',
+  summary: 'kill a leaked signing key now: out of the JWKS, its tokens refused',
+  usage: `Usage: tessera keys revoke KID [--database-url URL] [--json]
+
+For a leaked private key. The key leaves the JWKS and stops verifying; its kid goes on the
+revocation feed (GET /v1/revocations and its stream), so running servers refuse the tokens it
+signed within a second (they poll the feed every 500 ms) and so does every @tessera/verify that
+follows the feed, before any JWKS cache expires. If it was the active key, a new active key is
+made first. Every user holding a token signed by it must sign in again or refresh. Audited as
+key_revoked. Revoking a key already revoked changes nothing.
+
+Options:
+  --json   print {"kid": KID, "state": "revoked", "previous_state": STATE, "active_kid": KID}`,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, ...DB_OPTION });
+    const kid = onePositional(positionals, 'kid');
+    if (kid === undefined || kid === '')
+      throw new UsageError('keys revoke needs the KID of the key to revoke');
+    return withServerContext(io, values['database-url'], async (ctx) => {
+      let revoked: Awaited<ReturnType<typeof revokeSigningKey>>;
+      try {
+        revoked = await revokeSigningKey(ctx.services, kid, 'cli');
+      } catch (err) {
+        // An unknown kid, or an HS algorithm (no keyring: the secret is the key).
+        if (err instanceof DomainError || (err as Error).name === 'KeyRotationUnsupportedError') {
+          throw new UsageError((err as Error).message, { cause: err });
+        }
+        throw err;
+      }
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            kid: revoked.kid,
+            state: 'revoked',
+            previous_state: revoked.previousState,
+            active_kid: revoked.activeKid,
+          }),
+        );
+      } else if (revoked.alreadyRevoked) {
+        io.out(`${kid} was already revoked; ${revoked.activeKid} signs`);
+      } else {
+        io.out(
+          `revoked: ${kid} (was ${revoked.previousState}) is out of the JWKS and on the revocation feed; ${revoked.activeKid} signs`,
+        );
+      }
       return EXIT_OK;
     });
   },

@@ -27,12 +27,13 @@ interface KeysResponse {
   } | null;
 }
 
-const ORDER = ['next', 'active', 'retiring', 'retired'];
+const ORDER = ['next', 'active', 'retiring', 'retired', 'revoked'];
 const STATE_TEXT: Record<string, string> = {
   next: 'published, signs next',
   active: 'signs new tokens',
   retiring: 'published until its tokens expire',
   retired: 'no longer published',
+  revoked: 'revoked: its tokens are refused everywhere',
 };
 
 function duration(seconds: number): string {
@@ -157,7 +158,7 @@ export function KeysPage() {
                 </>
               ) : null}
             </div>
-            {k.state !== 'retired' ? (
+            {k.state !== 'retired' && k.state !== 'revoked' ? (
               <div class="actions spaced">
                 <ConfirmButton
                   label={`Revoke ${k.kid}`}

@@ -52,6 +52,9 @@ export function createHsKeyService(opts: CreateHsKeyServiceOptions): KeyService 
     async rotateNow() {
       throw new KeyRotationUnsupportedError();
     },
+    async revokeKey() {
+      throw new KeyRotationUnsupportedError();
+    },
     async reload() {},
     async list() {
       return [

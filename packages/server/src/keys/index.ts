@@ -15,6 +15,7 @@ export {
   masterKeysThatOpen,
   withPreviousMasterKeys,
 } from './master-keyring.js';
+export { type RevokedKey, revokeSigningKey } from './revoke-key.js';
 export { RewrapError, type RewrapResult, rewrapKeys } from './rewrap.js';
 export { DEFAULT_ROTATE_EVERY, type RotationPolicy, rotationPolicy } from './rotation-policy.js';
 export { isSealedUnder, SealError, seal, unseal } from './sealing.js';

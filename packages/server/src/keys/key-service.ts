@@ -10,6 +10,7 @@ import {
   planRotation,
   type TesseraKey,
 } from '@tessera/core';
+import { fail } from '../services/domain-error.js';
 import type { AuditLog, KeyService } from '../services/types.js';
 import type { KeyStore, StoredKey } from '../stores/types.js';
 import { rotationPolicy } from './rotation-policy.js';
@@ -32,6 +33,9 @@ export interface CreateKeyServiceOptions extends KeyServiceHooks {
   reloadInterval?: number;
   audit?: AuditLog;
 }
+
+/** Retired and revoked keys are out of the keyring: never published, never verifying, never signing. */
+const inKeyring = (row: StoredKey): boolean => row.state !== 'retired' && row.state !== 'revoked';
 
 export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyService {
   const { keyStore, masterKey, alg } = opts;
@@ -77,7 +81,7 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
       signingKey = privateKeyOfRow(active, masterKey);
       signer = undefined;
     }
-    const live = list.filter((r) => r.state !== 'retired');
+    const live = list.filter(inKeyring);
     const ring = createKeyring(
       live.map((r) => toKeyRecord(r, r.kid === signingKey?.kid ? signingKey : publicKey(r))),
     );
@@ -119,7 +123,7 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
           }
           list = await keyStore.list();
         }
-        const live = list.filter((r) => r.state !== 'retired');
+        const live = list.filter(inKeyring);
         for (const action of planRotation(records(live), now, policy)) {
           await applyAction(action, list, now);
         }
@@ -158,7 +162,7 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     reloading ??= (async () => {
       try {
         await readStore();
-        const live = rows.filter((r) => r.state !== 'retired');
+        const live = rows.filter(inKeyring);
         if (planRotation(records(live), clock.now(), policy).length > 0) {
           await maintain(false);
           await readStore();
@@ -196,6 +200,44 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
     if (kid === undefined) throw new Error('rotation lock not acquired');
     await readStore();
     return kid;
+  }
+
+  async function revokeKey(kid: string, actor: string | null) {
+    const outcome = await keyStore.withRotationLock(
+      async () => {
+        const list = await keyStore.list();
+        const row = list.find((r) => r.kid === kid);
+        if (!row) throw fail({ code: 'not_found', message: `no signing key ${kid}` });
+        const active = list.find((r) => r.state === 'active' && r.kid !== kid);
+        if (row.state === 'revoked') {
+          return { kid, previousState: row.state, activeKid: active?.kid ?? '', alreadyRevoked: true };
+        }
+        const now = clock.now();
+        let activeKid = active?.kid;
+        if (row.state === 'active') {
+          // A new key signs first, so there is never a moment without a signer.
+          const fresh = newStoredKey(alg, masterKey, 'active', now);
+          await keyStore.insert(fresh);
+          await opts.audit?.record('key_created', { details: { kid: fresh.kid, alg, state: 'active' } });
+          activeKid = fresh.kid;
+        }
+        if (!(await keyStore.transition(kid, row.state, 'revoked', now))) {
+          throw new Error(`key ${kid} changed state while being revoked; retry`);
+        }
+        await opts.audit?.record('key_revoked', {
+          actor,
+          details: { kid, previous_state: row.state, active_kid: activeKid ?? null },
+        });
+        return { kid, previousState: row.state, activeKid: activeKid ?? '', alreadyRevoked: false };
+      },
+      { wait: true },
+    );
+    if (outcome === undefined) throw new Error('rotation lock not acquired');
+    // This instance drops the key from its JWKS and verifiers now (a new verifier, no cache).
+    await readStore();
+    // Other instances re-read their keyring at once (the fan-out listens to rotations).
+    if (!outcome.alreadyRevoked) rotated.emit(outcome.activeKid);
+    return outcome;
   }
 
   return {
@@ -240,6 +282,7 @@ export function createStoredKeyService(opts: CreateKeyServiceOptions): KeyServic
       }
       return rotating;
     },
+    revokeKey,
     reload,
     async list() {
       return (await keyStore.list()).map(describeKey);

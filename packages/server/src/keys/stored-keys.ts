@@ -40,7 +40,9 @@ export function privateKeyOfRow(row: StoredKey, masterKey: Buffer): TesseraKey {
 
 /** core's KeyRecord for a row; `key` is the private key when given (the signer), else public. */
 export function toKeyRecord(row: StoredKey, key: TesseraKey): KeyRecord {
-  const record: KeyRecord = { key, state: row.state, createdAt: row.createdAt };
+  // core knows no `revoked`: for the keyring it is a key that is no longer published (retired).
+  const state = row.state === 'revoked' ? 'retired' : row.state;
+  const record: KeyRecord = { key, state, createdAt: row.createdAt };
   if (row.activatedAt !== null) record.activatedAt = row.activatedAt;
   if (row.retiringAt !== null) record.retiringAt = row.retiringAt;
   if (row.retiredAt !== null) record.retiredAt = row.retiredAt;

@@ -4,6 +4,7 @@ import {
   type Alg,
   createSigner,
   createVerifier,
+  type JwsHeader,
   type JwtPayload,
   type KeySet,
   type TesseraKey,
@@ -21,7 +22,7 @@ export interface KeyServiceHooks {
   clock?: { now(): number };
   logger?: { warn(obj: unknown, msg?: string): void; info?(obj: unknown, msg?: string): void };
   /** The deny-list (RevocationService.isRevoked); checked on every verification, cached or not. */
-  isRevoked?: (payload: JwtPayload) => boolean;
+  isRevoked?: (payload: JwtPayload, header: JwsHeader) => boolean;
   /** Counts verification failures by error code (metrics). */
   onVerifyFailed?: (code: string) => void;
   /** Verified-token cache size; 0 turns it off. Default 10 000. */

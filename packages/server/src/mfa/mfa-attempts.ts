@@ -1,13 +1,14 @@
 // Second-factor attempts are limited per user like password attempts per account
-// (TESSERA_LOGIN_LIMIT_ACCOUNT, default 5/15m): failures count, a success clears them, and once the
-// limit is reached even the right code gets 429 until the window frees a slot.
+// (TESSERA_LOGIN_LIMIT_ACCOUNT, default 5/15m): each attempt is taken BEFORE the code is checked
+// (so parallel guesses cannot all pass), a success clears the count, and once the limit is reached
+// even the right code gets 429 until the window frees a slot.
 import { type LimitSpec, parseLimitSpec } from '../ratelimit/rate-limits.js';
 import type { LimitResult } from '../services/types.js';
 import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
 
 export interface MfaAttempts {
-  check(userId: string): Promise<LimitResult>;
-  failed(userId: string): Promise<LimitResult>;
+  /** Takes one attempt (atomically on every backend); refused once the budget is spent. */
+  attempt(userId: string): Promise<LimitResult>;
   reset(userId: string): Promise<void>;
 }
 
@@ -28,12 +29,7 @@ export function createMfaAttempts(
     resetSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
   });
   return {
-    async check(userId) {
-      const res = await limiter.get(userId);
-      const consumed = res?.consumedPoints ?? 0;
-      return result(consumed, res?.msBeforeNext ?? 0, consumed < limit.points);
-    },
-    async failed(userId) {
+    async attempt(userId) {
       try {
         const res = await limiter.consume(userId);
         return result(res.consumedPoints, res.msBeforeNext, true);

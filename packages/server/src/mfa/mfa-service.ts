@@ -133,9 +133,12 @@ export function createMfaService(opts: MfaServiceOptions) {
     return [amrOfPasskey(await passkeys.check(proof.response, user.id))];
   }
 
-  /** Runs `attempt` under the per-user limit: 429 once reached (even for a right code). */
+  /**
+   * Runs `attempt` under the per-user limit: the attempt is taken before the factor is checked
+   * (parallel guesses cannot pass the limit), 429 once it is spent (even for a right code).
+   */
   async function limited<T>(user: UserRecord, method: string, ip: string | null, attempt: () => Promise<T>) {
-    const limit = await attempts.check(user.id);
+    const limit = await attempts.attempt(user.id);
     if (!limit.allowed) throw fail({ code: 'rate_limited', limit });
     try {
       const result = await attempt();
@@ -143,9 +146,7 @@ export function createMfaService(opts: MfaServiceOptions) {
       return result;
     } catch (err) {
       if (!(err instanceof DomainError) || err.failure.code !== 'invalid_factor') throw err;
-      const after = await attempts.failed(user.id);
       await audit.record('mfa_failed', { sub: user.id, ip, details: { method } });
-      if (!after.allowed) throw fail({ code: 'rate_limited', limit: after });
       throw err;
     }
   }

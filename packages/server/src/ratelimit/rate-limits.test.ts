@@ -17,26 +17,46 @@ describe('parseLimitSpec', () => {
 });
 
 describe('RateLimits (memory)', () => {
-  test('the sixth failed login on an account is refused, even before checking the password', async () => {
+  test('the sixth login attempt on an account is refused, before any password is checked', async () => {
     const limited: string[] = [];
     const limits = createRateLimits({
       limits: { loginIp: '100/15m', loginAccount: '5/15m', refreshIp: '600/15m' },
       onLimited: (name) => limited.push(name),
     });
     for (let i = 0; i < 5; i++) {
-      assert.equal((await limits.loginAccountCheck('a@example.com')).allowed, true, `attempt ${i + 1}`);
-      const r = await limits.loginAccountFailed('a@example.com');
+      const r = await limits.loginAccountAttempt('a@example.com');
+      assert.equal(r.allowed, true, `attempt ${i + 1}`);
       assert.equal(r.remaining, 4 - i);
     }
-    const sixth = await limits.loginAccountCheck('A@Example.com ');
+    const sixth = await limits.loginAccountAttempt('A@Example.com ');
     assert.equal(sixth.allowed, false);
     assert.equal(sixth.remaining, 0);
     assert.ok(sixth.resetSeconds > 0 && sixth.resetSeconds <= 900);
     assert.deepEqual(limited, ['login_account']);
     // another account is unaffected; a reset clears the counter
-    assert.equal((await limits.loginAccountCheck('b@example.com')).allowed, true);
+    assert.equal((await limits.loginAccountAttempt('b@example.com')).allowed, true);
     await limits.loginAccountReset('a@example.com');
-    assert.equal((await limits.loginAccountCheck('a@example.com')).allowed, true);
+    assert.equal((await limits.loginAccountAttempt('a@example.com')).allowed, true);
+  });
+
+  test('a refund gives the attempt back: right passwords never use up the budget', async () => {
+    const limits = createRateLimits({
+      limits: { loginIp: '100/15m', loginAccount: '2/15m', refreshIp: '600/15m' },
+    });
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await limits.loginAccountAttempt('d@example.com')).allowed, true, `attempt ${i + 1}`);
+      await limits.loginAccountRefund('d@example.com');
+    }
+  });
+
+  test('parallel attempts: exactly the budget passes', async () => {
+    const limits = createRateLimits({
+      limits: { loginIp: '100/15m', loginAccount: '5/15m', refreshIp: '600/15m' },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => limits.loginAccountAttempt('e@example.com')),
+    );
+    assert.equal(results.filter((r) => r.allowed).length, 5);
   });
 
   test('per-IP limits count every request and refuse past the limit', async () => {
@@ -70,7 +90,7 @@ describe('RateLimits (memory)', () => {
       },
     });
     for (let i = 0; i < 5; i++) await limits.loginIp('10.0.0.9');
-    for (let i = 0; i < 5; i++) await limits.loginAccountFailed('c@example.com');
+    for (let i = 0; i < 5; i++) await limits.loginAccountAttempt('c@example.com');
     assert.equal(events.length, 2);
     assert.ok(events.every((e) => e.event === 'rate_limited'));
     assert.equal(events[0]!.fields.ip, '10.0.0.9');

@@ -22,8 +22,7 @@ export interface CreateRateLimitsOptions {
   onLimited?: (name: LimitName) => void;
   /**
    * Records `rate_limited` once per key and window (not once per refused request, so an attack
-   * cannot flood the audit log): when an IP first goes over its limit, and when an account
-   * reaches its failed-login limit.
+   * cannot flood the audit log): when an IP or an account first goes over its limit.
    */
   audit?: AuditLog;
 }
@@ -78,28 +77,24 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
   async function consume(l: typeof loginIp, key: string): Promise<LimitResult> {
     try {
       const res = await l.limiter.consume(key);
-      if (l.name === 'login_account' && res.consumedPoints === l.spec.points) audit(l.name, key);
       return toResult(l.spec, res, true);
     } catch (err) {
       // rate-limiter-flexible rejects with a RateLimiterRes when over the limit; anything else is a
       // backend failure and propagates (a shared backend adds its own insurance limiter).
       if (!(err instanceof RateLimiterRes)) throw err;
       opts.onLimited?.(l.name);
-      // Accounts were audited when they reached the limit; an IP when it first goes over.
-      if (l.name !== 'login_account' && err.consumedPoints === l.spec.points + 1) audit(l.name, key);
+      // Audited when the key first goes over its limit (once per window).
+      if (err.consumedPoints === l.spec.points + 1) audit(l.name, key);
       return toResult(l.spec, err, false);
     }
   }
 
   return {
     loginIp: (ip) => consume(loginIp, ip),
-    async loginAccountCheck(email) {
-      const res = await loginAccount.limiter.get(accountKey(email));
-      const allowed = (res?.consumedPoints ?? 0) < loginAccount.spec.points;
-      if (!allowed) opts.onLimited?.('login_account');
-      return toResult(loginAccount.spec, res, allowed);
+    loginAccountAttempt: (email) => consume(loginAccount, accountKey(email)),
+    async loginAccountRefund(email) {
+      await loginAccount.limiter.reward(accountKey(email), 1);
     },
-    loginAccountFailed: (email) => consume(loginAccount, accountKey(email)),
     async loginAccountReset(email) {
       await loginAccount.limiter.delete(accountKey(email));
     },

@@ -1,7 +1,9 @@
 // Sessions and refresh rotation: a login starts a session (one refresh family); every refresh spends
 // the presented token through the store's atomic `consume` and issues its successor. A spent token
-// presented again inside the reuse interval returns the same successor; outside it, it is reuse: the
-// whole family is revoked, its access tokens are denied, and `refresh_reuse_detected` is audited.
+// presented again inside the reuse interval returns the same successor, only while that successor is
+// unspent and only to the first caller's fingerprint (IP + User-Agent), audited as
+// `refresh_grace_used`; anything else is reuse: the whole family is revoked, its access tokens are
+// denied, and `refresh_reuse_detected` is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock, MetricsService } from '../app-context.js';
 import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
@@ -53,6 +55,12 @@ export interface RefreshService {
   rotate(refreshToken: string, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
+  /**
+   * The live session a refresh token proves, for logout, logout-all and RFC 7009 revoke. A spent
+   * or expired token is never proof of identity: it is reuse (its family revoked, audited) and
+   * throws invalid_grant, as do unknown tokens and revoked sessions.
+   */
+  liveSessionOf(refreshToken: string, client: ClientInfo, use: 'logout' | 'revoke'): Promise<SessionRecord>;
 }
 
 export interface RefreshServiceOptions {
@@ -148,13 +156,17 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     };
   }
 
-  async function onReuse(session: SessionRecord, client: ClientInfo, spentAt: number): Promise<never> {
+  async function onReuse(
+    session: SessionRecord,
+    client: ClientInfo,
+    details: Record<string, unknown>,
+  ): Promise<never> {
     await opts.sessions.revoke(session.id, 'reuse');
     await audit.record('refresh_reuse_detected', {
       sub: session.userId,
       sessionId: session.id,
       ip: client.ip,
-      details: { spent_ms_ago: clock.now() - spentAt },
+      details,
     });
     opts.metrics?.refreshReuseDetected();
     throw invalidGrant('The refresh token was already used; the session has been revoked.');
@@ -206,6 +218,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         successorHash,
         successorExpiresAt: now + opts.refreshTtl * 1000,
         ip: client.ip,
+        userAgent: truncateUserAgent(client.userAgent),
       });
       if (result.status === 'unknown') throw invalidGrant();
       const { token, session, user } = result;
@@ -224,13 +237,31 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         throw invalidGrant('The session has reached its maximum age; sign in again.');
       if (user.disabled) throw invalidGrant();
       if (token.spentAt === null) throw invalidGrant(); // expired
-      const inGrace =
-        now - token.spentAt <= opts.reuseInterval * 1000 && token.successorHash === successorHash;
-      if (!inGrace || result.successorExpiresAt === null) {
-        if (inGrace) throw invalidGrant(); // the successor is gone (family revoked meanwhile)
-        return onReuse(session, client, token.spentAt);
+      const spentMsAgo = now - token.spentAt;
+      const inGrace = spentMsAgo <= opts.reuseInterval * 1000 && token.successorHash === successorHash;
+      if (!inGrace) return onReuse(session, client, { spent_ms_ago: spentMsAgo });
+      if (result.successorExpiresAt === null) throw invalidGrant(); // successor gone (family revoked)
+      // The grace is for two tabs racing or a retried request of the SAME client, while the
+      // successor it got is still unspent. The session was touched by the rotation that spent this
+      // token (nothing else touches it while the successor is unspent): its IP and User-Agent are
+      // the first caller's.
+      const next = await stores.refreshTokens.get(successorHash);
+      if (!next || next.spentAt !== null) {
+        return onReuse(session, client, { spent_ms_ago: spentMsAgo, successor_spent: true });
       }
-      // Same successor as the first caller got: two tabs racing or a retried request.
+      const sameClient =
+        session.lastUsedAt === token.spentAt &&
+        session.ip === client.ip &&
+        session.userAgent === truncateUserAgent(client.userAgent);
+      if (!sameClient) {
+        return onReuse(session, client, { spent_ms_ago: spentMsAgo, other_client: true });
+      }
+      await audit.record('refresh_grace_used', {
+        sub: session.userId,
+        sessionId: session.id,
+        ip: client.ip,
+        details: { spent_ms_ago: spentMsAgo },
+      });
       opts.metrics?.tokenIssued('refresh');
       return issue(
         await accessTokenFor(user, session, issueOpts),
@@ -249,6 +280,19 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       if (!isRefreshTokenShape(presented)) return undefined;
       const record = await stores.refreshTokens.get(hashRefreshToken(presented));
       return record ? stores.sessions.get(record.sessionId) : undefined;
+    },
+
+    async liveSessionOf(presented, client, use) {
+      if (!isRefreshTokenShape(presented)) throw invalidGrant();
+      const record = await stores.refreshTokens.get(hashRefreshToken(presented));
+      const session = record ? await stores.sessions.get(record.sessionId) : undefined;
+      if (!record || !session || session.revokedAt !== null) throw invalidGrant();
+      const now = clock.now();
+      if (record.spentAt !== null) {
+        return onReuse(session, client, { spent_ms_ago: now - record.spentAt, presented_to: use });
+      }
+      if (record.expiresAt <= now) return onReuse(session, client, { expired: true, presented_to: use });
+      return session;
     },
   };
 }

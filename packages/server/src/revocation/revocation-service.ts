@@ -6,7 +6,7 @@
 // both sides decide "is this token revoked?" with one implementation. Expiry is decided here only:
 // an entry's `exp` is the last `exp` a token it covers can carry (the token's own for a `jti`,
 // now + access TTL for a session or a user), and the deny-list keeps it a clock tolerance longer.
-import type { JwtPayload } from '@tessera/core';
+import type { JwsHeader, JwtPayload } from '@tessera/core';
 import { createRevocationStore } from '@tessera/verify';
 import { CLOCK_TOLERANCE_SEC } from '../keys/verifiers.js';
 import type { RevocationOrigin, RevocationService } from '../services/types.js';
@@ -140,7 +140,9 @@ export function createRevocationService(opts: CreateRevocationServiceOptions): R
     revokeToken: (jti, tokenExp) => add({ type: 'jti', value: jti, iatBefore: null, exp: tokenExp }),
     revokeSession: (sid) => add({ type: 'sid', value: sid, iatBefore: null, exp: lastTokenExp() }),
     revokeUser: (sub, iatBefore) => add({ type: 'sub', value: sub, iatBefore, exp: lastTokenExp() }),
-    isRevoked: (payload: JwtPayload) => deny.isRevoked(payload),
+    // Every token the key signed has expired by lastTokenExp(): the key signs nothing from now on.
+    revokeKey: (kid) => add({ type: 'kid', value: kid, iatBefore: null, exp: lastTokenExp() }),
+    isRevoked: (payload: JwtPayload, header?: JwsHeader) => deny.isRevoked(payload, header),
     async since(after, limit) {
       // Read the high-water mark first: an entry added between the two reads is then either in
       // the page or after the returned cursor, never skipped.

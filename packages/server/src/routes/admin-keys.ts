@@ -1,10 +1,12 @@
-// Admin API for signing keys: GET /v1/admin/keys (states and timeline, never private material)
-// and POST /v1/admin/keys/rotate (emergency rotation: the new key signs at once, on every
-// instance within the key service's reload interval; the old one stays published as retiring).
+// Admin API for signing keys: GET /v1/admin/keys (states and timeline, never private material),
+// POST /v1/admin/keys/rotate (emergency rotation: the new key signs at once, on every
+// instance within the key service's reload interval; the old one stays published as retiring) and
+// POST /v1/admin/keys/:kid/revoke (a leaked key: out of the JWKS and refused everywhere at once).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { KeyRotationUnsupportedError } from '../keys/hs-key-service.js';
+import { revokeSigningKey } from '../keys/revoke-key.js';
 import { requireRole } from '../plugins/authenticate.js';
 import { ErrorBody } from '../schemas/fields.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
@@ -99,6 +101,44 @@ export async function adminKeysRoutes(app: FastifyInstance, ctx: AppContext): Pr
       try {
         const kid = await keys.rotateNow(request.auth?.sub ?? null, previous ? { replace: previous } : {});
         return { kid, previous: previous === kid ? null : previous };
+      } catch (err) {
+        if (err instanceof KeyRotationUnsupportedError) {
+          throw fail({ code: 'rotation_unsupported', message: err.message });
+        }
+        throw err;
+      }
+    },
+  );
+
+  route.post(
+    '/v1/admin/keys/:kid/revoke',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Revoke a (leaked) signing key: out of the JWKS, its tokens refused at once',
+        params: z.object({ kid: z.string().min(1).max(128) }),
+        response: {
+          200: z.object({
+            kid: z.string(),
+            state: z.literal('revoked'),
+            previous_state: z.string(),
+            active_kid: z.string(),
+          }),
+          400: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      try {
+        const revoked = await revokeSigningKey(ctx.services, request.params.kid, request.auth?.sub ?? null);
+        return {
+          kid: revoked.kid,
+          state: 'revoked' as const,
+          previous_state: revoked.previousState,
+          active_kid: revoked.activeKid,
+        };
       } catch (err) {
         if (err instanceof KeyRotationUnsupportedError) {
           throw fail({ code: 'rotation_unsupported', message: err.message });

@@ -12,7 +12,7 @@ import { ErrorBody, NoContent, refreshTokenField } from '../schemas/fields.js';
 import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { Caller } from '../services/auth-flows.js';
-import { presentedRefreshToken } from './auth-shared.js';
+import { clientInfo, presentedRefreshToken } from './auth-shared.js';
 
 const LogoutBody = optionalBody(z.object({ refresh_token: refreshTokenField.optional() }));
 
@@ -28,7 +28,7 @@ export async function authLogoutRoutes(app: FastifyInstance, ctx: AppContext): P
     const outcome = authenticateBearer(verifier, request, { optional: true });
     if (outcome.ok && outcome.auth) return { userId: outcome.auth.sub, sessionId: outcome.auth.sid };
     const presented = presentedRefreshToken(ctx, request, bodyToken);
-    if (presented) return auth.callerOfRefreshToken(presented.token);
+    if (presented) return auth.callerOfRefreshToken(presented.token, clientInfo(request));
     if (!outcome.ok) throw deniedError(outcome.denial);
     // Neither credential: the bare challenge of a missing token.
     throw new ApiError('unauthorized', { headers: { 'www-authenticate': challenge(undefined) } });

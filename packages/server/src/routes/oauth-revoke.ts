@@ -12,6 +12,8 @@ import { serverVerifier, verifyBearer } from '../plugins/authenticate.js';
 import { ErrorBody } from '../schemas/fields.js';
 import { SECURITY } from '../schemas/security.js';
 import { optionalBody } from '../schemas/zod-provider.js';
+import { DomainError } from '../services/domain-error.js';
+import { clientInfo } from './auth-shared.js';
 
 // Form parameters are checked by `param` (OAuth's own rules); the schema describes them.
 const RevokeSchema = {
@@ -81,8 +83,15 @@ export async function oauthRevokeRoutes(app: FastifyInstance, ctx: AppContext): 
         return reply.code(200).send();
       }
 
-      const session = await ctx.services.refresh.sessionOf(token);
-      if (session && session.revokedAt === null) {
+      // A spent or expired refresh token is reuse (its family revoked and audited), not a revocation
+      // request; the answer stays 200 (RFC 7009 section 2.2).
+      const session = await ctx.services.refresh
+        .liveSessionOf(token, clientInfo(request), 'revoke')
+        .catch((err: unknown) => {
+          if (err instanceof DomainError && err.failure.code === 'invalid_grant') return undefined;
+          throw err;
+        });
+      if (session) {
         if (!mayRevokeAny) {
           return reply.code(400).send({ error: 'unauthorized_client', error_description: 'not your token' });
         }

@@ -1,11 +1,15 @@
 // The revocation feed for @tessera/verify (docs/contracts.md): GET /v1/revocations?since=CURSOR
 // (a page of entries, or a snapshot of every live entry without `since`) and
 // GET /v1/revocations/stream (server-sent events; resumes from Last-Event-ID or ?since=).
-// Callers: a client with `revocations:read` (HTTP Basic) or an admin's bearer token.
+// Callers: a client with `revocations:read` (HTTP Basic) or an admin's bearer token. A stream ends
+// when its credential lapses (revocation/stream-guard.ts), and one caller may hold at most
+// STREAMS_PER_CALLER streams on one instance (429 beyond).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { ApiError } from '../errors.js';
 import { authenticateClientOrAdmin } from '../oauth/client-auth.js';
+import { FEED_SCOPE, streamGuard } from '../revocation/stream-guard.js';
 import { ErrorBody } from '../schemas/fields.js';
 import { withMediaType } from '../schemas/media-types.js';
 import { SECURITY } from '../schemas/security.js';
@@ -13,6 +17,15 @@ import { routeSchema } from '../schemas/zod-provider.js';
 import type { RevocationRecord } from '../stores/types.js';
 
 const PING_MS = 15_000;
+/** How often an open stream re-checks its credential (disabling a client emits no feed event). */
+export const STREAM_RECHECK_MS = 1_000;
+/**
+ * Open streams per credential owner (one client, or one admin) on one instance: one per verifier
+ * process, with room for restarts overlapping; more replicas than this share no client.
+ */
+export const STREAMS_PER_CALLER = 20;
+/** Open streams in all, on one instance. */
+export const STREAMS_TOTAL = 1_000;
 const cursorField = z.string().regex(/^\d{1,15}$/, 'must be a cursor returned by this feed');
 // `cursor` / `next_cursor` are the API's paging names; `since` / `cursor` (in the answer) the
 // feed's original ones, which @tessera/verify uses: both work, with the same values.
@@ -28,7 +41,7 @@ const EventStream = withMediaType(
 const StreamQuery = z.object({ cursor: cursorField.optional(), since: cursorField.optional() });
 const FeedEntry = z.object({
   cursor: z.string(),
-  type: z.enum(['jti', 'sid', 'sub']),
+  type: z.enum(['jti', 'sid', 'sub', 'kid']),
   value: z.string(),
   iat_before: z.number().nullable().optional(),
   exp: z.number().describe('the last exp a covered token can carry (seconds)'),
@@ -49,6 +62,15 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
   const revocations = ctx.services.revocations;
   // Open streams end when the server closes, so a graceful shutdown does not wait on them.
   const open = new Set<() => void>();
+  // Slots are taken before the first await, so concurrent opens cannot pass the caps together.
+  const perCaller = new Map<string, number>();
+  let total = 0;
+  const release = (key: string) => {
+    total -= 1;
+    const left = (perCaller.get(key) ?? 1) - 1;
+    if (left > 0) perCaller.set(key, left);
+    else perCaller.delete(key);
+  };
   app.addHook('preClose', async () => {
     for (const end of open) end();
   });
@@ -90,11 +112,30 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
         summary: 'The revocation feed as server-sent events (text/event-stream)',
         security: SECURITY.clientOrAdmin,
         querystring: StreamQuery,
-        response: { 200: EventStream, 401: ErrorBody },
+        response: { 200: EventStream, 401: ErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
-      await authenticateClientOrAdmin(ctx, request, 'revocations:read');
+      const caller = await authenticateClientOrAdmin(ctx, request, FEED_SCOPE);
+      const bearer = /^bearer /i.test(request.headers.authorization ?? '')
+        ? request.headers.authorization?.slice(7).trim()
+        : undefined;
+      const guard = streamGuard(ctx, caller, bearer);
+      const mine = perCaller.get(guard.key) ?? 0;
+      if (mine >= STREAMS_PER_CALLER || total >= STREAMS_TOTAL) {
+        throw new ApiError('rate_limited', {
+          description: `too many open revocation streams (at most ${STREAMS_PER_CALLER} per caller)`,
+          headers: { 'retry-after': '5' },
+        });
+      }
+      perCaller.set(guard.key, mine + 1);
+      total += 1;
+      let released = false;
+      const releaseOnce = () => {
+        if (released) return;
+        released = true;
+        release(guard.key);
+      };
       const q = request.query;
       const lastEventId = request.headers['last-event-id'];
       const resume =
@@ -102,8 +143,13 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
           ? lastEventId
           : (q.cursor ?? q.since);
       let cursor = resume === undefined ? 0 : Number(resume);
-      // A cursor ahead of the store (restored database) restarts from a snapshot.
-      if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;
+      try {
+        // A cursor ahead of the store (restored database) restarts from a snapshot.
+        if (cursor > (await ctx.stores.revocations.latestCursor())) cursor = 0;
+      } catch (err) {
+        releaseOnce();
+        throw err;
+      }
 
       // Subscribe before reading the backlog so nothing falls between the two; the cursor drops
       // duplicates.
@@ -115,20 +161,52 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
         cursor = r.cursor;
         raw.write(sseEvent(r));
       };
-      const unsubscribe = revocations.subscribe((r) => (live ? send(r) : pending.push(r)));
+      // Re-check the credential on every event (a revocation may be its own) and on a timer.
+      let checking = false;
+      const recheck = () => {
+        if (checking || closed) return;
+        checking = true;
+        guard.stillAllowed().then(
+          (ok) => {
+            checking = false;
+            if (!ok) end();
+          },
+          () => end(),
+        );
+      };
+      const unsubscribe = revocations.subscribe((r) => {
+        if (live) send(r);
+        else pending.push(r);
+        recheck();
+      });
       const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
       ping.unref();
+      const watch = setInterval(recheck, STREAM_RECHECK_MS);
+      watch.unref();
+      // The admin token's expiry ends the stream on time even between re-checks.
+      const expiry =
+        guard.expiresAt === undefined
+          ? undefined
+          : setTimeout(recheck, Math.max(0, Math.min(guard.expiresAt - ctx.clock.now(), 2 ** 31 - 1)));
+      expiry?.unref();
+      let closed = false;
       const close = () => {
+        if (closed) return;
+        closed = true;
         clearInterval(ping);
+        clearInterval(watch);
+        if (expiry) clearTimeout(expiry);
         unsubscribe();
         open.delete(end);
+        releaseOnce();
       };
-      const end = () => {
+      function end() {
         close();
         raw.end();
-      };
+      }
       open.add(end);
       request.raw.on('close', close);
+      raw.on('close', close);
 
       reply.hijack();
       raw.writeHead(200, {

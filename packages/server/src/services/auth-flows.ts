@@ -31,8 +31,11 @@ export interface AuthFlows {
     client: ClientInfo,
     issue?: IssueOptions,
   ): Promise<{ tokens: IssuedTokens } | { pending: PasswordStepOutcome }>;
-  /** The caller a refresh token stands for (logout with an expired access token). */
-  callerOfRefreshToken(refreshToken: string): Promise<Caller>;
+  /**
+   * The caller a refresh token stands for (logout with an expired access token). Only a live token
+   * proves anything: a spent or expired one is reuse (family revoked, audited) and invalid_grant.
+   */
+  callerOfRefreshToken(refreshToken: string, client: ClientInfo): Promise<Caller>;
   /** Revokes the caller's session (its refresh family and access tokens). */
   logout(caller: Caller, ip: string): Promise<void>;
   /** Revokes every session of the user and every access token issued before now. */
@@ -86,12 +89,13 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       const email = normalizeEmail(input.email);
       const ip = client.ip;
       allowed(await limits.loginIp(ip));
-      // The account check runs before the password: the 6th attempt after 5 failures is refused
-      // even with the right password.
-      allowed(await limits.loginAccountCheck(email));
+      // The attempt is taken before the password is hashed (and refunded by a success below), so
+      // parallel guesses cannot all pass: the 6th attempt after 5 failures is refused, even with
+      // the right password.
+      const limit = await limits.loginAccountAttempt(email);
+      allowed(limit);
       const result = await authenticate(stores.users, email, input.password);
       if (!result.ok) {
-        const limit = await limits.loginAccountFailed(email);
         opts.metrics.loginFailed(result.reason);
         await audit.record('login_failed', {
           sub: result.user?.id ?? null,
@@ -117,9 +121,8 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       return { tokens };
     },
 
-    async callerOfRefreshToken(refreshToken) {
-      const session = await opts.refresh.sessionOf(refreshToken);
-      if (!session || session.revokedAt !== null) throw fail({ code: 'invalid_grant' });
+    async callerOfRefreshToken(refreshToken, client) {
+      const session = await opts.refresh.liveSessionOf(refreshToken, client, 'logout');
       return { userId: session.userId, sessionId: session.id };
     },
 
@@ -144,13 +147,13 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
       const user = await stores.users.findById(caller.userId);
       if (!user || user.disabled) throw fail({ code: 'invalid_token' });
       // Wrong current passwords count against the account's login limit, so a stolen access
-      // token cannot brute-force the password.
-      allowed(await limits.loginAccountCheck(user.email));
+      // token cannot brute-force the password; taken before the hash like login's.
+      allowed(await limits.loginAccountAttempt(user.email));
       if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        await limits.loginAccountFailed(user.email);
         await audit.record('login_failed', { sub: user.id, ip, details: { reason: 'password_change' } });
         throw fail({ code: 'wrong_current_password' });
       }
+      await limits.loginAccountRefund(user.email);
       await setPassword(stores.users, clock, user, input.newPassword);
       const revoked = await opts.sessions.revokeAll(user.id, 'password_change', caller.sessionId);
       await audit.record('password_changed', {

@@ -52,6 +52,16 @@ export interface KeyService {
    * Throws KeyRotationUnsupportedError for HS algorithms.
    */
   rotateNow(actor: string | null, opts?: { replace?: string }): Promise<string>;
+  /**
+   * Kills a (leaked) key at once: it leaves the JWKS and this instance's verifiers; if it was the
+   * active signer, a new active key is made first. Audited as `key_revoked`. The kid's deny-list
+   * entry is the caller's (keys/revoke-key.ts). Throws DomainError not_found for an unknown kid,
+   * KeyRotationUnsupportedError for HS algorithms.
+   */
+  revokeKey(
+    kid: string,
+    actor: string | null,
+  ): Promise<{ kid: string; previousState: string; activeKid: string; alreadyRevoked: boolean }>;
   /** Re-reads the keyring from storage (other instances rotate too). */
   reload(): Promise<void>;
   /** Every key with its state and times. */
@@ -83,8 +93,10 @@ export interface RevocationService {
   revokeSession(sid: string): Promise<void>;
   /** Every access token of a user issued before `iatBefore` (seconds). */
   revokeUser(sub: string, iatBefore: number): Promise<void>;
-  /** Synchronous, O(1): used on every authenticated request. */
-  isRevoked(payload: JwtPayload): boolean;
+  /** Every token signed with the key `kid` (a revoked signing key). */
+  revokeKey(kid: string): Promise<void>;
+  /** Synchronous, O(1): used on every authenticated request; `header` for `kid` entries. */
+  isRevoked(payload: JwtPayload, header?: JwsHeader): boolean;
   /** For the feed. */
   since(cursor: number, limit: number): Promise<{ cursor: number; revocations: RevocationRecord[] }>;
   /** Every entry, local or remote; returns an unsubscribe function. */
@@ -97,12 +109,14 @@ export type AuditEvent =
   | 'login_failed'
   | 'refresh_succeeded'
   | 'refresh_reuse_detected'
+  | 'refresh_grace_used'
   | 'logout'
   | 'logout_all'
   | 'session_revoked'
   | 'token_revoked'
   | 'key_created'
   | 'key_rotated'
+  | 'key_revoked'
   | 'user_created'
   | 'user_changed'
   | 'password_changed'
@@ -153,10 +167,14 @@ export interface LimitResult {
 export interface RateLimits {
   /** Counts a login attempt from this IP. */
   loginIp(ip: string): Promise<LimitResult>;
-  /** Checks (without counting) whether the account may try again. */
-  loginAccountCheck(email: string): Promise<LimitResult>;
-  /** Counts a failed login for the account (unknown emails too). */
-  loginAccountFailed(email: string): Promise<LimitResult>;
+  /**
+   * Takes one attempt from the account's budget BEFORE the password is checked (unknown emails
+   * too), atomically on every backend: parallel guesses cannot all pass a check made before any
+   * of them is counted. Refused once the budget is spent.
+   */
+  loginAccountAttempt(email: string): Promise<LimitResult>;
+  /** Gives back an attempt that turned out to be the right password. */
+  loginAccountRefund(email: string): Promise<void>;
   /** Clears the account's failures after a successful login. */
   loginAccountReset(email: string): Promise<void>;
   refreshIp(ip: string): Promise<LimitResult>;

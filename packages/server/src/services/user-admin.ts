@@ -52,7 +52,7 @@ export async function changeUser(
   const disabled = patch.disabled ?? user.disabled;
   const wasAdmin = user.roles.includes('admin') && !user.disabled;
   const staysAdmin = roles.includes('admin') && !disabled;
-  if (wasAdmin && !staysAdmin && (await deps.users.countWithRole('admin')) <= 1) {
+  if (wasAdmin && !staysAdmin && (await deps.users.countWithRole('admin', { enabledOnly: true })) <= 1) {
     throw fail({ code: 'last_admin' });
   }
   const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));

@@ -1,6 +1,6 @@
 // Shared rate limits on real servers: two "instances" (two RateLimitStores) count together through
 // Redis, and through PostgreSQL when Redis is unreachable (the insurance limiter), so the sixth
-// failed login is refused whichever instance sees it. Needs TESSERA_TEST_POSTGRES_URL and
+// login attempt is refused whichever instance sees it. Needs TESSERA_TEST_POSTGRES_URL and
 // TESSERA_TEST_REDIS_URL (failing in CI when missing).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -67,17 +67,27 @@ describe('shared counters', {
           assert.ok(a && b);
           const email = `rl-${randomBytes(4).toString('hex')}@example.com`;
           for (let i = 0; i < 5; i++) {
-            const r: { allowed: boolean } = await (i % 2 ? b : a).loginAccountFailed(email);
+            const r: { allowed: boolean } = await (i % 2 ? b : a).loginAccountAttempt(email);
             assert.equal(r.allowed, true, `attempt ${i + 1}`);
           }
-          const check = await b.loginAccountCheck(email);
-          assert.equal(check.allowed, false);
-          assert.ok(check.resetSeconds > 0);
-          const sixth = await a.loginAccountFailed(email);
+          const sixth = await b.loginAccountAttempt(email);
           assert.equal(sixth.allowed, false);
+          assert.ok(sixth.resetSeconds > 0);
           // A success elsewhere clears it for everyone.
           await b.loginAccountReset(email);
-          assert.equal((await a.loginAccountCheck(email)).allowed, true);
+          assert.equal((await a.loginAccountAttempt(email)).allowed, true);
+          // A refund on one instance gives the attempt back on the other.
+          const other = `rl-${randomBytes(4).toString('hex')}@example.com`;
+          for (let i = 0; i < 5; i++) assert.equal((await a.loginAccountAttempt(other)).allowed, true);
+          await b.loginAccountRefund(other);
+          assert.equal((await a.loginAccountAttempt(other)).allowed, true, 'refunded attempt');
+          assert.equal((await b.loginAccountAttempt(other)).allowed, false);
+          // Parallel attempts on both instances: exactly the budget passes.
+          const third = `rl-${randomBytes(4).toString('hex')}@example.com`;
+          const burst = await Promise.all(
+            Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).loginAccountAttempt(third)),
+          );
+          assert.equal(burst.filter((r) => r.allowed).length, 5);
         } finally {
           await Promise.all(shared.map((s) => s.close()));
         }

@@ -37,7 +37,8 @@ export interface UserStore {
       updatedAt: number;
     },
   ): Promise<UserRecord | undefined>;
-  countWithRole(role: string): Promise<number>;
+  /** Users holding `role`; with `enabledOnly`, disabled accounts are not counted. */
+  countWithRole(role: string, opts?: { enabledOnly?: boolean }): Promise<number>;
 }
 
 /** A session is one login on one device = one refresh-token family. Its id is the `sid` claim. */
@@ -93,6 +94,11 @@ export interface RotationRequest {
   successorExpiresAt: number;
   /** The client's address: the session's last IP and the audit entry's. */
   ip: string;
+  /**
+   * The client's User-Agent (truncated): the session's last one, kept unchanged when omitted. With
+   * `ip` it is the fingerprint a reuse-interval hit must match (refresh-service.ts).
+   */
+  userAgent?: string;
 }
 
 export type RotationResult =
@@ -136,7 +142,8 @@ export interface RefreshTokenStore {
   deleteExpired(now: number): Promise<number>;
 }
 
-export type KeyStateName = 'next' | 'active' | 'retiring' | 'retired';
+/** `revoked`: killed by `keys revoke` (a leaked key); never published or used again. */
+export type KeyStateName = 'next' | 'active' | 'retiring' | 'retired' | 'revoked';
 
 export interface StoredKey {
   kid: string;
@@ -168,7 +175,8 @@ export interface KeyStore {
   withRotationLock<T>(fn: () => Promise<T>, opts?: { wait?: boolean }): Promise<T | undefined>;
 }
 
-export type RevocationType = 'jti' | 'sid' | 'sub';
+/** `kid`: every token signed with a revoked signing key. */
+export type RevocationType = 'jti' | 'sid' | 'sub' | 'kid';
 
 export interface RevocationRecord {
   cursor: number; // monotonically increasing, assigned by the store

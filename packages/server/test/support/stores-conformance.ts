@@ -29,13 +29,15 @@ export interface StoresFactory {
 const id = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
 const T0 = 1_767_000_000_000; // a fixed instant (ms) so ordering is explicit
 
-function newUser(overrides: { email?: string; roles?: string[]; createdAt?: number } = {}) {
+function newUser(
+  overrides: { email?: string; roles?: string[]; createdAt?: number; disabled?: boolean } = {},
+) {
   return {
     id: id('u'),
     email: overrides.email ?? `${id('e').toLowerCase()}@example.com`,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     roles: overrides.roles ?? ['user'],
-    disabled: false,
+    disabled: overrides.disabled ?? false,
     createdAt: overrides.createdAt ?? T0,
   };
 }
@@ -174,6 +176,14 @@ export function storesConformance(factory: StoresFactory): void {
         assert.equal(await stores.users.countWithRole('auditor'), before + 2);
         assert.equal(await stores.users.countWithRole('aud%'), 0);
         assert.equal(await stores.users.countWithRole('no-such-role'), 0);
+      });
+
+      test('countWithRole with enabledOnly leaves disabled accounts out', async () => {
+        const before = await stores.users.countWithRole('overseer', { enabledOnly: true });
+        await stores.users.create(newUser({ roles: ['overseer'] }));
+        await stores.users.create(newUser({ roles: ['overseer'], disabled: true }));
+        assert.equal(await stores.users.countWithRole('overseer', { enabledOnly: true }), before + 1);
+        assert.equal(await stores.users.countWithRole('overseer'), before + 2);
       });
     });
 

@@ -34,7 +34,10 @@ export interface AccountLifecycleDeps {
   stores: Pick<Stores, 'users' | 'lifecycle'>;
   mailer: Mailer;
   mailLimits: MailLimits;
-  loginLimits: Pick<RateLimits, 'loginIp' | 'loginAccountCheck' | 'loginAccountFailed' | 'loginAccountReset'>;
+  loginLimits: Pick<
+    RateLimits,
+    'loginIp' | 'loginAccountAttempt' | 'loginAccountRefund' | 'loginAccountReset'
+  >;
   sessions: Pick<SessionService, 'revokeAll'>;
   revocations: Pick<RevocationService, 'revokeUser'>;
   audit: AuditLog;
@@ -148,13 +151,14 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
   }
 
   async function checkPassword(user: UserRecord, password: string, ip: string): Promise<void> {
-    const allowed = await deps.loginLimits.loginAccountCheck(user.email);
+    // Taken before the hash, refunded when right (parallel guesses cannot pass the limit).
+    const allowed = await deps.loginLimits.loginAccountAttempt(user.email);
     if (!allowed.allowed) throw fail({ code: 'rate_limited', limit: allowed });
     if (!(await verifyPassword(user.passwordHash, password))) {
-      await deps.loginLimits.loginAccountFailed(user.email);
       await audit.record('login_failed', { sub: user.id, ip, details: { reason: 'password_reentry' } });
       throw fail({ code: 'wrong_password' });
     }
+    await deps.loginLimits.loginAccountRefund(user.email);
   }
 
   /**
@@ -376,7 +380,7 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
       if (
         user.roles.includes('admin') &&
         !user.disabled &&
-        (await stores.users.countWithRole('admin')) <= 1
+        (await stores.users.countWithRole('admin', { enabledOnly: true })) <= 1
       ) {
         throw fail({ code: 'last_admin' });
       }

@@ -12,6 +12,8 @@ const STAMP_COLUMN = {
   active: 'activated_at',
   retiring: 'retiring_at',
   retired: 'retired_at',
+  // A revoked key leaves the JWKS like a retired one; its row keeps when (retired_at).
+  revoked: 'retired_at',
 } as const satisfies Record<KeyStateName, string | undefined>;
 
 export function createSqlKeyStore(db: Kysely<Database>, flavor: SqlFlavor): KeyStore {

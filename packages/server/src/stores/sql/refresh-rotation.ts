@@ -126,7 +126,9 @@ export function sqliteRefreshRotation(
       `insert into refresh_tokens (hash, session_id, user_id, created_at, expires_at, spent_at, successor_hash)
        values (?, ?, ?, ?, ?, null, null)`,
     );
-    const touch = database.prepare('update sessions set last_used_at = ?, ip = ? where id = ?');
+    const touch = database.prepare(
+      'update sessions set last_used_at = ?, ip = ?, user_agent = coalesce(?, user_agent) where id = ?',
+    );
     const audit = database.prepare(
       `insert into audit_events (at, event, sub, actor, ip, session_id, details)
        values (?, 'refresh_succeeded', ?, null, ?, ?, '{}')`,
@@ -141,7 +143,7 @@ export function sqliteRefreshRotation(
       }
       const expiresAt = Math.min(req.successorExpiresAt, Number(row.s_expires_at));
       insert.run(req.successorHash, row.session_id, row.user_id, req.now, expiresAt);
-      touch.run(req.now, req.ip, row.session_id);
+      touch.run(req.now, req.ip, req.userAgent ?? null, row.session_id);
       audit.run(req.now, row.user_id, req.ip, row.session_id);
       return result('rotated', row, expiresAt);
     });
@@ -171,7 +173,8 @@ const PG_ROTATE = `with cur as (
   select $3, spent.session_id, spent.user_id, $2, least($4::bigint, cur.s_expires_at), null, null
   from spent, cur
 ), touched as (
-  update sessions set last_used_at = $2, ip = $5 where id = (select session_id from spent)
+  update sessions set last_used_at = $2, ip = $5, user_agent = coalesce($6, user_agent)
+  where id = (select session_id from spent)
 ), audited as (
   insert into audit_events (at, event, sub, actor, ip, session_id, details)
   select $2, 'refresh_succeeded', spent.user_id, null, $5, spent.session_id, '{}' from spent
@@ -192,7 +195,7 @@ export function postgresRefreshRotation(pool: pg.Pool): RefreshRotation {
       .query<JoinedRow & { rotated: number }>({
         name: 'tessera_refresh_rotate',
         text: PG_ROTATE,
-        values: [req.hash, req.now, req.successorHash, req.successorExpiresAt, req.ip],
+        values: [req.hash, req.now, req.successorHash, req.successorExpiresAt, req.ip, req.userAgent ?? null],
       })
       .catch(unavailable);
     const row = rows[0];

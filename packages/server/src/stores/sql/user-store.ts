@@ -105,15 +105,16 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
       return this.findById(id);
     },
 
-    async countWithRole(role) {
+    async countWithRole(role, opts) {
       // roles is a JSON array of strings: LIKE narrows to rows containing the quoted element
       // (SQLite's LIKE ignores ASCII case), then an exact check in JS decides.
       const pattern = `%${likeLiteral(JSON.stringify(role))}%`;
-      const rows = await db
+      let query = db
         .selectFrom('users')
         .select('roles')
-        .where(sql<boolean>`roles like ${pattern} escape ${'\\'}`)
-        .execute();
+        .where(sql<boolean>`roles like ${pattern} escape ${'\\'}`);
+      if (opts?.enabledOnly) query = query.where('disabled', '=', flavor.bool(false));
+      const rows = await query.execute();
       return rows.filter((row) => parseStringArray(row.roles).includes(role)).length;
     },
   };
