@@ -9,7 +9,7 @@
 // GATEWAY_CLIENT_SECRET (an OAuth client with the token-exchange grant, allowed the audience
 // `orders` and the scope `orders:read`), ORDERS_URL, HOST, PORT (default 3001).
 
-import { createRemoteVerifier, tesseraExpress } from '@tessera/verify';
+import { createRemoteVerifier, tesseraExpress } from '@tessera/verify/express';
 import express from 'express';
 
 const env = process.env;

@@ -8,7 +8,7 @@
 // service allowed to act for users here), TESSERA_CLIENT_ID / TESSERA_CLIENT_SECRET (an OAuth
 // client with revocations:read, to enforce revocations), HOST, PORT (default 3002).
 
-import { createRemoteVerifier, tesseraExpress } from '@tessera/verify';
+import { createRemoteVerifier, tesseraExpress } from '@tessera/verify/express';
 import express from 'express';
 
 const env = process.env;
