@@ -11,8 +11,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-initial': m001,
   '002-rate-limits': m002,
   '004-account-lifecycle': m004,
-  '006-second-factors': m006,
   '005-claims-clients': m005,
+  '006-second-factors': m006,
 });
 
 export const migrationProvider: MigrationProvider = {
