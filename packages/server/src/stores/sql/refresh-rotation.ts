@@ -41,6 +41,8 @@ interface JoinedRow {
   u_updated_at: number | string;
   u_password_changed_at: number | string;
   u_claims: string | null;
+  sa_amr: string | null;
+  sa_auth_time: number | string | null;
   next_expires_at: number | string | null;
 }
 
@@ -50,11 +52,13 @@ const JOINED_COLUMNS = `rt.hash, rt.session_id, rt.user_id, rt.created_at, rt.ex
   s.revoked_at as s_revoked_at, s.revoked_reason as s_revoked_reason, u.email as u_email,
   u.password_hash as u_password_hash, u.roles as u_roles, u.disabled as u_disabled,
   u.created_at as u_created_at, u.updated_at as u_updated_at,
-  u.password_changed_at as u_password_changed_at, u.claims as u_claims, nx.expires_at as next_expires_at`;
+  u.password_changed_at as u_password_changed_at, u.claims as u_claims, sa.amr as sa_amr,
+  sa.auth_time as sa_auth_time, nx.expires_at as next_expires_at`;
 
 const JOINED_FROM = `from refresh_tokens rt
   join sessions s on s.id = rt.session_id
   join users u on u.id = rt.user_id
+  left join session_auth sa on sa.session_id = rt.session_id
   left join refresh_tokens nx on nx.hash = rt.successor_hash`;
 
 function result(status: 'rotated' | 'not_rotated', row: JoinedRow, successorExpiresAt: number | null) {
@@ -85,6 +89,11 @@ function result(status: 'rotated' | 'not_rotated', row: JoinedRow, successorExpi
       claims: row.u_claims,
     } as Parameters<typeof toUser>[0]),
     successorExpiresAt,
+    // The session's amr/auth_time, read in the same joined read (no second query for the claims).
+    auth:
+      row.sa_amr === null
+        ? null
+        : { amr: JSON.parse(row.sa_amr) as string[], authTime: Number(row.sa_auth_time) },
   } satisfies RotationResult;
 }
 
