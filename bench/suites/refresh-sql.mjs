@@ -40,11 +40,14 @@ function wrapSqlite() {
   const transaction = Database.prototype.transaction;
   Database.prototype.transaction = function (fn) {
     const tx = transaction.call(this, fn);
+    // Called inside an open transaction, better-sqlite3 runs it as a savepoint.
+    const database = this;
     const wrap = (variant, begin) =>
       function (...args) {
-        record('sqlite', begin);
+        const nested = database.inTransaction;
+        record('sqlite', nested ? 'SAVEPOINT' : begin);
         const out = variant.apply(this, args);
-        record('sqlite', 'COMMIT');
+        record('sqlite', nested ? 'RELEASE' : 'COMMIT');
         return out;
       };
     const wrapped = wrap(tx, 'BEGIN');
