@@ -1,5 +1,5 @@
 // Suite `refresh-sql`: the SQL one HTTP refresh issues, counted and listed. The auth server runs in
-// this process (startServer with its default settings) on a fresh SQLite file and, when
+// this process (startServer with its default settings, log level warn) on a fresh SQLite file and, when
 // TESSERA_BENCH_POSTGRES_URL (or TESSERA_TEST_POSTGRES_URL) names a server, on a fresh PostgreSQL
 // database. The drivers are wrapped before the server loads them: every better-sqlite3 statement
 // execution (run/get/all/iterate, plus BEGIN/COMMIT of its transactions) and every pg query (one
