@@ -102,12 +102,22 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
   logins.labels('failed').inc(0);
   reuse.inc(0);
 
+  // The children of the per-grant counter, looked up once: labels() builds a key string per call,
+  // and tokenIssued runs on every login and refresh.
+  const issuedByKind = new Map<string, { inc(): void }>();
+  const loginSuccess = logins.labels('success');
+
   return {
     registry,
     detailRegistry,
     tokenIssued(kind) {
-      tokensIssued.labels(kind).inc();
-      if (kind === 'login') logins.labels('success').inc();
+      let child = issuedByKind.get(kind);
+      if (child === undefined) {
+        child = tokensIssued.labels(kind);
+        issuedByKind.set(kind, child);
+      }
+      child.inc();
+      if (kind === 'login') loginSuccess.inc();
     },
     loginFailed(reason) {
       logins.labels('failed').inc();

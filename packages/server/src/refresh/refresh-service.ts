@@ -227,7 +227,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         const fresh =
           signed && signed.userId === user.id && signed.updatedAt === user.updatedAt
             ? signed.token
-            : await accessTokenFor(user, session, issueOpts);
+            : await accessTokenFor(user, session, issueOpts, opts.sessionAuth ? result.auth : null);
         return issue(fresh, user, session, successor, result.successorExpiresAt ?? now);
       }
 

@@ -1,7 +1,7 @@
 // Storage interfaces. Routes and services depend on these only, so SQLite, PostgreSQL and Redis
 // implementations are swappable. Times are milliseconds since the epoch (numbers) everywhere.
 // Every method is async even where SQLite is synchronous, so PostgreSQL fits the same shape.
-import type { MfaStore } from '../mfa/mfa-store.js';
+import type { MfaStore, SessionAuth } from '../mfa/mfa-store.js';
 import type { LifecycleStore } from './lifecycle-types.js';
 
 export interface UserRecord {
@@ -115,6 +115,8 @@ export type RotationResult =
       user: UserRecord;
       /** The successor's expiry (capped by the session); null when no successor row exists. */
       successorExpiresAt: number | null;
+      /** The session's amr/auth_time (null: none recorded); absent when the store did not read them. */
+      auth?: SessionAuth | null;
     };
 
 export interface RefreshTokenStore {
