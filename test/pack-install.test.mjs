@@ -28,7 +28,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -81,14 +80,6 @@ function project(name) {
 }
 
 const tgz = (name) => tarballs.get(name).file;
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((ok) => probe.listen(0, '127.0.0.1', ok));
-  const { port } = probe.address();
-  await new Promise((ok) => probe.close(ok));
-  return port;
-}
 
 async function http(method, path, { body, headers = {}, token, base = serverUrl } = {}) {
   const response = await fetch(`${base}${path}`, {
@@ -286,6 +277,7 @@ const listener = app.listen(0, '127.0.0.1', () => {
 // Compiled alongside: the framework-neutral entries reach no framework's types either.
 const NEUTRAL = `import { createRemoteVerifier } from '@tessera/verify';
 import { createNodeAuth, type NodeAuth } from '@tessera/verify/node';
+import { freePort } from './support/free-port.mjs';
 
 export function protect(issuer: string): NodeAuth {
   return createNodeAuth(createRemoteVerifier({ issuer, audience: 'tessera' }));

@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { pageCsp } from '../http/page-csp.js';
 import { errorSchema, SECURITY_SCHEMES } from './components.js';
 import { markOptionalBodies, transformRoute } from './route-transform.js';
 
@@ -18,17 +19,7 @@ export const DOCS_PREFIX = '/docs';
 
 // Like the console's: this origin only, no inline code, no framing. `data:` images are the icons
 // swagger-ui.css embeds.
-export const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DOCS_CSP = pageCsp({ dataImages: true });
 
 const OpenApiDocument = z.looseObject({
   openapi: z.string(),

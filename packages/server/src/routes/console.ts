@@ -8,20 +8,11 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from '../http/console-files.js';
+import { pageCsp } from '../http/page-csp.js';
 import { ErrorBody } from '../schemas/fields.js';
 import { routeSchema } from '../schemas/zod-provider.js';
 
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONSOLE_CSP = pageCsp();
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
