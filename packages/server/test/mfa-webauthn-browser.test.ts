@@ -30,6 +30,40 @@ interface BrowserResult {
   body: any;
 }
 
+/** A fresh page with its own virtual authenticator (a user's device). */
+async function newDevice(
+  browser: Chromium,
+  origin: string,
+): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
+  const page = await browser.context.newPage();
+  await openTestPage(page, origin);
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { page, cdp, authenticatorId };
+}
+
+// WebAuthn needs the page focused: with several devices (tabs) open, bring this one to the front.
+async function inPage(page: Page, fn: string, ...args: unknown[]): Promise<BrowserResult> {
+  await page.bringToFront();
+  return page.evaluate(
+    ([name, params]) =>
+      (window as unknown as Record<string, (...a: unknown[]) => Promise<BrowserResult>>)[name as string]!(
+        ...(params as unknown[]),
+      ),
+    [fn, args] as const,
+  );
+}
+
 describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
   let t: MfaTestServer;
   let browser: Chromium;
@@ -52,36 +86,7 @@ describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
     await t?.stop();
   });
 
-  /** A fresh page with its own virtual authenticator (a user's device). */
-  async function device(): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
-    const page = await browser.context.newPage();
-    await openTestPage(page, origin);
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    return { page, cdp, authenticatorId };
-  }
-
-  // WebAuthn needs the page focused: with several devices (tabs) open, bring this one to the front.
-  const inPage = async (page: Page, fn: string, ...args: unknown[]): Promise<BrowserResult> => {
-    await page.bringToFront();
-    return page.evaluate(
-      ([name, params]) =>
-        (window as unknown as Record<string, (...a: unknown[]) => Promise<BrowserResult>>)[name as string]!(
-          ...(params as unknown[]),
-        ),
-      [fn, args] as const,
-    );
-  };
+  const device = () => newDevice(browser, origin);
 
   test('register a named passkey, then sign in with it alone (usernameless)', async () => {
     const user = await registerAndLogin(t.url);
@@ -229,6 +234,68 @@ describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
     const next = await passwordStep(t, ADMIN_EMAIL);
     assert.equal(next.body.error, 'mfa_required');
     assert.equal((await inPage(d.page, 'secondStep', next.body.mfa_token)).status, 200);
+    await d.page.close();
+  });
+});
+
+// TESSERA_REQUIRE_EMAIL_VERIFICATION: a passkey proves who signs in, not that the address is
+// confirmed. An account whose address is unverified (here: an admin withdrew it) gets no token
+// from a passkey it registered earlier, exactly as a password login is refused.
+describe('passkey sign-in and email verification', { skip }, () => {
+  let t: MfaTestServer;
+  let browser: Chromium;
+  let origin: string;
+
+  before(async () => {
+    const port = await freePort();
+    origin = `http://localhost:${port}`;
+    t = await startMfaServer({
+      TESSERA_PORT: String(port),
+      TESSERA_ISSUER: origin,
+      TESSERA_REQUIRE_EMAIL_VERIFICATION: 'true',
+      TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
+    });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  test('an unverified address gets no token from a passkey: 403 email_not_verified, audited', async () => {
+    const adminLogin = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email: ADMIN_EMAIL, password: GOOD_PASSWORD },
+    });
+    assert.equal(adminLogin.status, 200, adminLogin.text);
+    const admin = adminLogin.body.access_token as string;
+    const email = `passkey-unverified-${Date.now()}@example.com`;
+    const created = await request(t.url, 'POST', '/v1/admin/users', {
+      token: admin,
+      body: { email, password: GOOD_PASSWORD },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.user.id as string;
+    const verify = (email_verified: boolean) =>
+      request(t.url, 'PATCH', `/v1/admin/users/${id}`, { token: admin, body: { email_verified } });
+    assert.equal((await verify(true)).status, 200);
+    const login = await request(t.url, 'POST', '/v1/auth/login', {
+      body: { email, password: GOOD_PASSWORD },
+    });
+    assert.equal(login.status, 200, login.text);
+
+    const d = await newDevice(browser, origin);
+    const reg = await inPage(d.page, 'registerPasskey', login.body.access_token, 'Phone');
+    assert.equal(reg.status, 201, JSON.stringify(reg.body));
+    assert.equal((await inPage(d.page, 'passkeySignIn')).status, 200, 'verified: the passkey signs in');
+
+    assert.equal((await verify(false)).status, 200);
+    const refused = await inPage(d.page, 'passkeySignIn');
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error, 'email_not_verified');
+    assert.equal(refused.body.access_token, undefined);
+    const audited = await t.server.ctx.stores.audit.query({ event: 'login_failed', sub: id, limit: 10 });
+    assert.ok(audited.some((e) => (e.details as { method?: string } | null)?.method === 'passkey'));
     await d.page.close();
   });
 });
