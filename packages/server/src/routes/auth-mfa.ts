@@ -23,7 +23,13 @@ import {
   webauthnResponseField,
 } from './mfa-shared.js';
 
-const signInResponses = { 200: TokenResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody };
+const signInResponses = {
+  200: TokenResponse,
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  429: ErrorBody,
+};
 
 const MfaBody = z.intersection(
   z.object({
