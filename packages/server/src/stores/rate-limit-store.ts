@@ -77,7 +77,13 @@ export async function createRateLimitStore(opts: {
     pgClient = { query: (q) => p.query(q).catch(mapUnavailable) };
   }
 
-  const redis = redisUrl ? openRedis({ url: redisUrl, role: 'rate-limit', logger: opts.logger }) : undefined;
+  // A Redis that is connected but slow is waited for (2 s) rather than left for the insurance
+  // limiter after the default 500 ms: counts split across two backends would let an attacker's
+  // guesses pass the limit twice (seen under heavy load: 10 of 40 parallel guesses at a limit of 5).
+  // A Redis that is down is not waited for at all (rejectIfRedisNotReady below).
+  const redis = redisUrl
+    ? openRedis({ url: redisUrl, role: 'rate-limit', logger: opts.logger, commandTimeoutMs: 2_000 })
+    : undefined;
   // Until the connection is ready every call goes to the insurance limiter; wait for it (briefly),
   // so an instance that just started does not split one window's counts across two backends.
   if (redis && redis.status !== 'ready') {
