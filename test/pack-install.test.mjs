@@ -33,6 +33,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from './support/free-port.mjs';
 
 const run = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -277,7 +278,6 @@ const listener = app.listen(0, '127.0.0.1', () => {
 // Compiled alongside: the framework-neutral entries reach no framework's types either.
 const NEUTRAL = `import { createRemoteVerifier } from '@tessera/verify';
 import { createNodeAuth, type NodeAuth } from '@tessera/verify/node';
-import { freePort } from './support/free-port.mjs';
 
 export function protect(issuer: string): NodeAuth {
   return createNodeAuth(createRemoteVerifier({ issuer, audience: 'tessera' }));

@@ -25,6 +25,23 @@ const ENV = {
   TESSERA_LOGIN_LIMIT_ACCOUNT: '5/15m',
 };
 
+/**
+ * The test Redis is shared by every test and run, and rate-limit counters (per IP: all of these
+ * requests come from 127.0.0.1) outlive a test for their window: each server here counts in a
+ * fresh logical database of its own, so no earlier run's requests count against this one.
+ */
+async function isolatedRedis(url: string): Promise<string> {
+  const { Redis } = await import('ioredis');
+  const db = 1 + Math.floor(Math.random() * 15);
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  const client = new Redis(u.toString(), { lazyConnect: true });
+  await client.connect();
+  await client.flushdb();
+  await client.quit();
+  return u.toString();
+}
+
 function statusCounts(responses: { status: number }[]): Record<number, number> {
   const counts: Record<number, number> = {};
   for (const r of responses) counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -120,7 +137,7 @@ describe('parallel guesses against one account', { timeout: 120_000 }, () => {
       const env: Record<string, string> = { ...ENV, TESSERA_DATABASE_URL: db.url };
       if (withRedis) {
         assert.ok(redisUrl, 'TESSERA_TEST_REDIS_URL');
-        env.TESSERA_REDIS_URL = redisUrl;
+        env.TESSERA_REDIS_URL = await isolatedRedis(redisUrl);
       }
       const s = await startTestServer({ env });
       try {
@@ -140,7 +157,7 @@ describe('parallel second-factor guesses against one user', { timeout: 60_000 },
   const skip = !isCi() && !redisUrl ? 'TESSERA_TEST_REDIS_URL not set' : false;
   test('40 TOTP codes fired at once with one mfa_token: at most 5 are checked', { skip }, async () => {
     assert.ok(redisUrl, 'TESSERA_TEST_REDIS_URL');
-    const t = await startMfaServer({ TESSERA_REDIS_URL: redisUrl });
+    const t = await startMfaServer({ TESSERA_REDIS_URL: await isolatedRedis(redisUrl) });
     try {
       const u = await userWithTotp(t);
       const step = await passwordStep(t, u.email);
