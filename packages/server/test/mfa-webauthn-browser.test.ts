@@ -64,26 +64,38 @@ async function inPage(page: Page, fn: string, ...args: unknown[]): Promise<Brows
   );
 }
 
+/**
+ * For one describe: a server on a localhost origin (a WebAuthn relying party needs a name, not an
+ * IP address) with the bootstrap admin, and a Chromium; both stopped after the describe.
+ */
+function passkeyBed(env: Record<string, string>): { t: MfaTestServer; browser: Chromium; origin: string } {
+  const bed = {} as { t: MfaTestServer; browser: Chromium; origin: string };
+  before(async () => {
+    const port = await freePort();
+    bed.origin = `http://localhost:${port}`;
+    bed.t = await startMfaServer({
+      TESSERA_PORT: String(port),
+      TESSERA_ISSUER: bed.origin,
+      TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
+      ...env,
+    });
+    bed.browser = await launchChromium();
+  });
+  after(async () => {
+    await bed.browser?.close();
+    await bed.t?.stop();
+  });
+  return bed;
+}
+
 describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
+  const bed = passkeyBed({ TESSERA_MFA_REQUIRED_ROLES: 'admin' });
   let t: MfaTestServer;
   let browser: Chromium;
   let origin: string;
-
-  before(async () => {
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    t = await startMfaServer({
-      TESSERA_PORT: String(port),
-      TESSERA_ISSUER: origin,
-      TESSERA_MFA_REQUIRED_ROLES: 'admin',
-      TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
-    });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
+  before(() => {
+    ({ t, browser, origin } = bed);
   });
 
   const device = () => newDevice(browser, origin);
@@ -242,25 +254,12 @@ describe('passkeys in Chromium (virtual authenticator)', { skip }, () => {
 // confirmed. An account whose address is unverified (here: an admin withdrew it) gets no token
 // from a passkey it registered earlier, exactly as a password login is refused.
 describe('passkey sign-in and email verification', { skip }, () => {
+  const bed = passkeyBed({ TESSERA_REQUIRE_EMAIL_VERIFICATION: 'true' });
   let t: MfaTestServer;
   let browser: Chromium;
   let origin: string;
-
-  before(async () => {
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    t = await startMfaServer({
-      TESSERA_PORT: String(port),
-      TESSERA_ISSUER: origin,
-      TESSERA_REQUIRE_EMAIL_VERIFICATION: 'true',
-      TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
-    });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
+  before(() => {
+    ({ t, browser, origin } = bed);
   });
 
   test('an unverified address gets no token from a passkey: 403 email_not_verified, audited', async () => {
