@@ -1,5 +1,6 @@
 // Suite `refresh-sql`: the SQL one HTTP refresh issues, counted and listed. The auth server runs in
-// this process (startServer with its default settings, log level warn) on a fresh SQLite file and, when
+// this process (startServer with its default settings, the log level included; the log lines go
+// to a sink so the table stays readable) on a fresh SQLite file and, when
 // TESSERA_BENCH_POSTGRES_URL (or TESSERA_TEST_POSTGRES_URL) names a server, on a fresh PostgreSQL
 // database. The drivers are wrapped before the server loads them: every better-sqlite3 statement
 // execution (run/get/all/iterate, plus BEGIN/COMMIT of its transactions) and every pg query (one
@@ -11,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { formatTable } from '../lib/table.mjs';
 
 export const description = 'SQL statements and database round trips per HTTP refresh (SQLite, PostgreSQL)';
@@ -88,9 +90,9 @@ async function measure(label, databaseUrl, refreshes) {
       TESSERA_MASTER_KEY: randomBytes(32).toString('base64'),
       TESSERA_HOST: '127.0.0.1',
       TESSERA_PORT: '0',
-      TESSERA_LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
     }),
+    { logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
   const base = `http://127.0.0.1:${server.port}`;
   try {
