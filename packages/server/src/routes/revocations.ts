@@ -161,7 +161,8 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
         cursor = r.cursor;
         raw.write(sseEvent(r));
       };
-      // Re-check the credential on every event (a revocation may be its own) and on a timer.
+      // The token is re-checked in memory on every event (a revocation may be its own); the stored
+      // user or client on a timer.
       let checking = false;
       const recheck = () => {
         if (checking || closed) return;
@@ -177,7 +178,7 @@ export async function revocationsRoutes(app: FastifyInstance, ctx: AppContext): 
       const unsubscribe = revocations.subscribe((r) => {
         if (live) send(r);
         else pending.push(r);
-        recheck();
+        if (!closed && !guard.tokenStillValid()) end();
       });
       const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
       ping.unref();
