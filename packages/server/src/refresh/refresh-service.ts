@@ -222,12 +222,14 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       });
       if (result.status === 'unknown') throw invalidGrant();
       const { token, session, user } = result;
+      // amr/auth_time came with the joined read (none without second factors): no second query.
+      const auth = opts.sessionAuth ? result.auth : null;
       if (result.status === 'rotated') {
         opts.metrics?.tokenIssued('refresh');
         const fresh =
           signed && signed.userId === user.id && signed.updatedAt === user.updatedAt
             ? signed.token
-            : await accessTokenFor(user, session, issueOpts, opts.sessionAuth ? result.auth : null);
+            : await accessTokenFor(user, session, issueOpts, auth);
         return issue(fresh, user, session, successor, result.successorExpiresAt ?? now);
       }
 
@@ -264,7 +266,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
       });
       opts.metrics?.tokenIssued('refresh');
       return issue(
-        await accessTokenFor(user, session, issueOpts),
+        await accessTokenFor(user, session, issueOpts, auth),
         user,
         session,
         successor,
