@@ -30,6 +30,24 @@ import {
 const missing = chromiumMissing();
 const PHONE = { width: 390, height: 844 };
 
+/** A DevTools virtual authenticator on the page (a device with a platform passkey), page in front. */
+async function addPasskeyDevice(g: Guarded) {
+  const cdp = await g.context.newCDPSession(g.page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await g.page.bringToFront();
+  return { cdp, authenticatorId };
+}
+
 /** The code an authenticator app shows `steps` 30-second steps from now (RFC 6238, SHA-1, 6 digits). */
 function totpCode(secret: string, steps = 0): string {
   const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
@@ -195,19 +213,7 @@ describe('console second factors in Chromium', { skip: missing }, () => {
     const failures: string[] = [];
     const g = await guardedContext(browser, server.origin);
     const { page } = g;
-    const cdp = await g.context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    await page.bringToFront();
+    const { cdp, authenticatorId } = await addPasskeyDevice(g);
 
     await passwordStep(page, server.origin, email);
     await signedIn(page);
@@ -288,19 +294,7 @@ describe('console second factors in Chromium', { skip: missing }, () => {
     await createUser(email, ['finance']);
     const g = await guardedContext(browser, server.origin);
     const { page } = g;
-    const cdp = await g.context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    await page.bringToFront();
+    await addPasskeyDevice(g);
     await passwordStep(page, server.origin, email);
     await page.getByRole('heading', { level: 1, name: 'Set up a second factor' }).waitFor();
     await page.getByRole('button', { name: 'Register a passkey instead' }).click();
