@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSigner, generateKey } from '@tessera/core';
 
-const key = generateKey('ES256', { kid: 'a'.repeat(43) }); // RFC 7638 thumbprints are 43 chars
+const key = generateKey('ES256'); // the default kid, as the server makes its keys: 16 thumbprint characters
 const sign = createSigner({
   key,
   issuer: 'https://auth.example.com',
