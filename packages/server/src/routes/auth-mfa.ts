@@ -13,7 +13,6 @@ import { serverVerifier, verifyBearer } from '../plugins/authenticate.js';
 import { ErrorBody, TokenResponse } from '../schemas/fields.js';
 import { SECURITY } from '../schemas/security.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
-import { DomainError } from '../services/domain-error.js';
 import {
   completeSignIn,
   factorProofFields,
@@ -108,14 +107,7 @@ export async function authMfaRoutes(app: FastifyInstance, ctx: AppContext): Prom
       // biome-ignore lint/suspicious/noExplicitAny: validated in depth by @simplewebauthn/server
       const { user, amr } = await mfa.passkeySignIn(body.response as any);
       // A passkey proves who signs in, not that the address is confirmed: the same rule as login.
-      if (ctx.services.lifecycle.mustVerify(user)) {
-        await ctx.services.audit.record('login_failed', {
-          sub: user.id,
-          ip: request.ip,
-          details: { reason: 'email_not_verified', method: 'passkey' },
-        });
-        throw new DomainError({ code: 'email_not_verified' });
-      }
+      await ctx.services.auth.refuseUnverified(user, request.ip, 'passkey');
       return completeSignIn(ctx, request, reply, user, amr, body.refresh_token_in_body === true);
     },
   );

@@ -32,6 +32,11 @@ export interface AuthFlows {
     issue?: IssueOptions,
   ): Promise<{ tokens: IssuedTokens } | { pending: PasswordStepOutcome }>;
   /**
+   * With TESSERA_REQUIRE_EMAIL_VERIFICATION: throws email_not_verified (audited login_failed) for a
+   * user whose address is not confirmed. Every way of starting a session asks, once the user is known.
+   */
+  refuseUnverified(user: UserRecord, ip: string, method?: string): Promise<void>;
+  /**
    * The caller a refresh token stands for (logout with an expired access token). Only a live token
    * proves anything: a spent or expired one is reuse (family revoked, audited) and invalid_grant.
    */
@@ -75,7 +80,19 @@ function allowed(limit: LimitResult): void {
 export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
   const { stores, limits, audit, clock } = opts;
 
+  async function refuseUnverified(user: UserRecord, ip: string, method?: string): Promise<void> {
+    if (!opts.mustVerify?.(user)) return;
+    await audit.record('login_failed', {
+      sub: user.id,
+      ip,
+      details: { reason: 'email_not_verified', ...(method ? { method } : {}) },
+    });
+    throw fail({ code: 'email_not_verified' });
+  }
+
   return {
+    refuseUnverified,
+
     async register(input, ip) {
       if (!opts.registration) throw fail({ code: 'registration_disabled' });
       // Registration hashes a password: it shares the per-IP login budget so it cannot burn CPU.
@@ -105,15 +122,8 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
         throw fail({ code: 'invalid_credentials', limit });
       }
       await limits.loginAccountReset(email);
-      if (opts.mustVerify?.(result.user)) {
-        // Only said after the right password: it reveals nothing to someone guessing addresses.
-        await audit.record('login_failed', {
-          sub: result.user.id,
-          ip,
-          details: { reason: 'email_not_verified' },
-        });
-        throw fail({ code: 'email_not_verified' });
-      }
+      // Only said after the right password: it reveals nothing to someone guessing addresses.
+      await refuseUnverified(result.user, ip);
       const pending = await opts.secondStep?.(result.user, input.refresh_token_in_body === true);
       if (pending) return { pending };
       const tokens = await opts.refresh.startSession(result.user, client, undefined, issue);
