@@ -211,8 +211,7 @@ class Client implements TesseraClient {
 
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
-    const origin = originOf(request.url);
-    if (origin === undefined || !this.#bearerOrigins.has(origin)) return this.#fetch(request);
+    if (!this.#mayCarryToken(request)) return this.#fetch(request);
     // Keep a pristine copy for the one retry: a body can be read only once.
     const retry = request.clone();
     const token = await this.getAccessToken();
@@ -239,8 +238,7 @@ class Client implements TesseraClient {
       getAccessToken: () => this.#audienceToken(audience, false),
       fetch: async (input, init) => {
         const request = new Request(input, init);
-        const origin = originOf(request.url);
-        if (origin === undefined || !this.#bearerOrigins.has(origin)) return this.#fetch(request);
+        if (!this.#mayCarryToken(request)) return this.#fetch(request);
         const retry = request.clone();
         const first = await this.#withToken(request, await this.#audienceToken(audience, false));
         if (first.status !== 401) return first;
@@ -270,6 +268,12 @@ class Client implements TesseraClient {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#tabs.close();
+  }
+
+  /** The access token goes only to the auth server's origin and `allowedOrigins`. */
+  #mayCarryToken(request: Request): boolean {
+    const origin = originOf(request.url);
+    return origin !== undefined && this.#bearerOrigins.has(origin);
   }
 
   #withToken(request: Request, token: string): Promise<Response> {
