@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { describeFailure, type Json } from '../session.js';
 import { Alert } from '../ui/alert.js';
 import { passkeysSupported, usePasskey } from './passkey-browser.js';
+import { TotpCodeInput } from './totp-code-input.js';
 
 type CodeMethod = 'totp' | 'recovery_code';
 
@@ -65,16 +66,7 @@ export function FactorProofForm(props: {
           <label for={codeId}>{mode === 'totp' ? 'Code from your authenticator app' : 'Recovery code'}</label>
           {mode === 'totp' ? (
             // Keys: each kind of code gets its own input, so no attribute (pattern) carries over.
-            <input
-              key="totp"
-              id={codeId}
-              name="code"
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              pattern="[0-9 ]{6,8}"
-              maxLength={8}
-              required
-            />
+            <TotpCodeInput key="totp" id={codeId} />
           ) : (
             <input
               key="recovery"

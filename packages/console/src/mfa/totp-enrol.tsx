@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, describeFailure, type Json, publicApi } from '../session.js';
 import { Alert } from '../ui/alert.js';
 import { QrCode } from './qr-code.js';
+import { TotpCodeInput } from './totp-code-input.js';
 
 interface Started {
   id: string;
@@ -95,17 +96,8 @@ export function TotpEnrol(props: {
           </li>
           <li>
             <form class="stack" onSubmit={confirm}>
-              <label>
-                The 6-digit code the app shows now
-                <input
-                  name="code"
-                  inputMode="numeric"
-                  autocomplete="one-time-code"
-                  pattern="[0-9 ]{6,8}"
-                  maxLength={8}
-                  required
-                />
-              </label>
+              <label for="totp-enrol-code">The 6-digit code the app shows now</label>
+              <TotpCodeInput id="totp-enrol-code" />
               <div class="actions">
                 <button type="submit" disabled={busy}>
                   {busy ? 'Checking…' : 'Confirm and turn on'}
