@@ -16,7 +16,7 @@ export interface AccountsConfig {
   readonly mailFrom: string;
   /** Base of the links in mails (no trailing slash). */
   readonly publicUrl: string;
-  /** Folder of operator templates (NAME.subject / NAME.txt / NAME.html); built-ins otherwise. */
+  /** Folder of operator templates (NAME.txt with its Subject: line, NAME.html); built-ins otherwise. */
   readonly templatesDir: string | undefined;
   /** Where .eml files go when there is no SMTP (development); default: `mail/` beside the data. */
   readonly mailDir: string | undefined;

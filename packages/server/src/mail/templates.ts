@@ -1,9 +1,11 @@
 // Mail templates: the built-ins (default-templates.ts), each replaceable by files in the operator's
 // folder (TESSERA_MAIL_TEMPLATES): NAME.txt holds "Subject: ..." on its first line, a blank line and
 // the plain-text body; NAME.html the HTML body. Files are read once at start-up; a missing file
-// keeps the built-in, a malformed one stops the start with its path.
-import { existsSync, readFileSync } from 'node:fs';
+// keeps the built-in, a malformed one (or a folder that is not there: a typo would otherwise send
+// the built-ins unnoticed) stops the start as a configuration error naming TESSERA_MAIL_TEMPLATES.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config/config.js';
 import {
   DEFAULT_TEMPLATES,
   TEMPLATE_NAMES,
@@ -25,20 +27,21 @@ export interface Templates {
   render(name: TemplateName, vars: TemplateVars): RenderedMail;
 }
 
-export class TemplateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TemplateError';
-  }
-}
+const VARIABLE = 'TESSERA_MAIL_TEMPLATES';
 
 function parseTextFile(path: string, content: string): { subject: string; text: string } {
   const m = /^Subject:[ \t]*(.+)\r?\n\r?\n([\s\S]*)$/.exec(content);
-  if (!m) throw new TemplateError(`${path}: the first line must be "Subject: ..." followed by a blank line`);
+  if (!m) {
+    throw new ConfigError(
+      VARIABLE,
+      `${path}: the first line must be "Subject: ..." followed by a blank line`,
+    );
+  }
   return { subject: (m[1] as string).trim(), text: m[2] as string };
 }
 
 export function loadTemplates(dir: string | undefined): Templates {
+  if (dir !== undefined && !isFolder(dir)) throw new ConfigError(VARIABLE, `${dir} is not a folder`);
   const sources = new Map<TemplateName, TemplateSource>();
   for (const name of TEMPLATE_NAMES) {
     const source = { ...DEFAULT_TEMPLATES[name] };
@@ -61,6 +64,14 @@ export function loadTemplates(dir: string | undefined): Templates {
       };
     },
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function fill(template: string, vars: TemplateVars, encode: (v: string) => string): string {
