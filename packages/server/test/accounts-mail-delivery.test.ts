@@ -2,7 +2,9 @@
 // speak implicit TLS; the .eml files of development; and the production start-up rule.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { ConfigError } from '../src/config/config.js';
@@ -58,6 +60,69 @@ describe('mail delivery', () => {
     assert.equal(smtp.to(email).length, 2, 'both mails, once each');
     assert.match(t.logs(), /mail delivery failed; will retry/);
     await smtp.close();
+  });
+
+  test('SMTP hanging (accepts, never greets): every mail-sending request still answers at once', async () => {
+    // A server that takes the connection and says nothing: a request that waited for the mail
+    // would wait for the greeting timeout, set to a minute here.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const t = await startTestServer({
+      env: {
+        TESSERA_SMTP_URL: `smtp://127.0.0.1:${port}?connectionTimeout=60000&greetingTimeout=60000`,
+        TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'hang-admin@example.com',
+        TESSERA_BOOTSTRAP_ADMIN_PASSWORD: 'admin password while smtp hangs 1',
+        ...FAST_RETRIES,
+      },
+    });
+    servers.push(t);
+    try {
+      const email = uniqueEmail('hanging');
+      const timed = async (method: string, path: string, body: unknown, token?: string) => {
+        const start = performance.now();
+        const res = await request(t.url, method, path, { body, ...(token ? { token } : {}) });
+        return { res, ms: performance.now() - start };
+      };
+      const reg = await timed('POST', '/v1/auth/register', { email, password: GOOD_PASSWORD });
+      assert.equal(reg.res.status, 201);
+      const userId = reg.res.body.user.id as string;
+      const admin = await request(t.url, 'POST', '/v1/auth/login', {
+        body: { email: 'hang-admin@example.com', password: 'admin password while smtp hangs 1' },
+      });
+      const session = await request(t.url, 'POST', '/v1/auth/login', {
+        body: { email, password: GOOD_PASSWORD },
+      });
+      const answers = [
+        reg,
+        await timed('POST', '/v1/auth/password/forgot', { email }),
+        await timed('POST', '/v1/auth/verify-email/resend', { email }),
+        await timed(
+          'POST',
+          '/v1/auth/email/change',
+          { new_email: uniqueEmail('hanging-new'), password: GOOD_PASSWORD },
+          session.body.access_token,
+        ),
+        await timed('POST', `/v1/admin/users/${userId}/password-reset`, {}, admin.body.access_token),
+      ];
+      assert.deepEqual(
+        answers.map((a) => a.res.status),
+        [201, 202, 202, 202, 202],
+      );
+      // Let the mails reach the silent server: they are stuck there, not in the requests.
+      const deadline = Date.now() + 10_000;
+      while (sockets.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(sockets.size > 0, 'the mailer is connected to the silent server');
+      assert.ok(t.server.ctx.services.lifecycle.mailPending > 0, 'mails are still queued');
+      for (const a of answers) assert.ok(a.ms < 5000, `answered in ${a.ms.toFixed(0)} ms`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   test('SMTP refusing (451): answered at once, delivered once it accepts again', async () => {
