@@ -1,5 +1,6 @@
 // Production mode refuses to start without a strong master key: `tessera serve` with
-// NODE_ENV=production exits 2 and names TESSERA_MASTER_KEY (a real process, a real CLI).
+// NODE_ENV=production exits 2 and names TESSERA_MASTER_KEY (a real process, a real CLI). Likewise
+// with account mail on and no TESSERA_SMTP_URL.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,4 +69,17 @@ describe('production start-up refuses missing or weak secrets', () => {
         assert.equal(stderr.includes(env.TESSERA_MASTER_KEY), false, 'never echoes it');
     });
   }
+
+  test('account mail on without TESSERA_SMTP_URL: exit 2 naming it', async () => {
+    const key = { TESSERA_MASTER_KEY: 'q7Jw0vZ3xN9bT2mK5pR8sL1dF4gH6jY0uC3eA7iO9kM' };
+    const mailOn: Array<Record<string, string>> = [
+      { TESSERA_REQUIRE_EMAIL_VERIFICATION: 'true' },
+      { TESSERA_MAIL_FLOWS: 'true' },
+    ];
+    for (const on of mailOn) {
+      const { code, stderr } = await serve({ ...key, ...on });
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /configuration error: TESSERA_SMTP_URL: is required when NODE_ENV=production/);
+    }
+  });
 });
