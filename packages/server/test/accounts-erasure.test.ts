@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createOAuthClient } from './ops-support.js';
 import { createTempPostgres, isCi, POSTGRES_MISSING, testPostgresUrl } from './support/db-postgres.js';
+import { codeAt, secretOf } from './support/mfa-harness.js';
 import {
   GOOD_PASSWORD,
   request,
@@ -127,6 +128,18 @@ for (const backend of backends) {
       await request(t.url, 'POST', '/v1/auth/password/forgot', { body: { email } });
       await smtp.waitFor((m) => m.to === email && /Reset/.test(m.subject)); // and a reset token
       assert.equal((await verifier.verifyAsync(first.access_token)).payload.sub, id);
+      // A second factor and recovery codes: rows of another feature that must go with the user.
+      const enrol = await request(t.url, 'POST', '/v1/me/factors/totp', {
+        token: first.access_token,
+        body: {},
+      });
+      assert.equal(enrol.status, 201, enrol.text);
+      const totpSecret = secretOf(enrol.body.otpauth_uri);
+      const confirmed = await request(t.url, 'POST', `/v1/me/factors/totp/${enrol.body.id}/confirm`, {
+        token: first.access_token,
+        body: { code: codeAt(totpSecret, Date.now()) },
+      });
+      assert.equal(confirmed.status, 201, confirmed.text);
 
       const exported = await request(t.url, 'GET', '/v1/me/export', { token: first.access_token });
       assert.equal(exported.status, 200);
@@ -141,9 +154,20 @@ for (const backend of backends) {
         'verify_email',
       ]);
       assert.ok(!exported.text.includes(smtp.to(email)[0]?.token as string), 'no token in the export');
+      assert.deepEqual(
+        exported.body.factors.map((f: { id: string; type: string }) => [f.id, f.type]),
+        [[enrol.body.id, 'totp']],
+      );
+      assert.equal(exported.body.recovery_codes_remaining, 10);
+      assert.ok(!exported.text.includes(totpSecret), 'no factor secret in the export');
+      assert.deepEqual(exported.body.user.claims, {});
 
       const before = await allRows(databaseUrl);
       assert.ok(JSON.stringify(before).includes(email));
+      const factorTables = Object.entries(before)
+        .filter(([table, list]) => /factor|recovery/.test(table) && JSON.stringify(list).includes(id))
+        .map(([table]) => table);
+      assert.ok(factorTables.length >= 2, `factor and recovery-code rows exist: ${factorTables}`);
 
       const wrong = await request(t.url, 'DELETE', '/v1/me', {
         token: first.access_token,

@@ -30,6 +30,8 @@ const ExportView = z.object({
   sessions: z.array(z.record(z.string(), z.unknown())),
   audit: z.array(z.record(z.string(), z.unknown())),
   mail_links: z.array(z.record(z.string(), z.unknown())),
+  factors: z.array(z.record(z.string(), z.unknown())),
+  recovery_codes_remaining: z.number(),
 });
 
 /** What 202 answers say, whoever asked: nothing about whether the account exists. */
@@ -48,6 +50,7 @@ export function describeExport(data: UserExport) {
       email_verified: Boolean(u.emailVerifiedAt),
       email_verified_at: iso(u.emailVerifiedAt),
       roles: u.roles,
+      claims: u.claims ?? {},
       disabled: u.disabled,
       created_at: iso(u.createdAt),
       updated_at: iso(u.updatedAt),
@@ -193,8 +196,15 @@ export async function accountLifecycleRoutes(app: FastifyInstance, ctx: AppConte
     },
     async (request, reply) => {
       const data = await lifecycle.exportUser(request.auth!.sub);
+      // Second factors are the user's data too: their kind, name and dates, never a secret.
+      const { factors, recovery_codes_remaining } = await ctx.services.mfa.list(request.auth!.sub);
       reply.header('content-disposition', 'attachment; filename="tessera-account.json"');
-      return { exported_at: new Date(ctx.clock.now()).toISOString(), ...describeExport(data) };
+      return {
+        exported_at: new Date(ctx.clock.now()).toISOString(),
+        ...describeExport(data),
+        factors: factors.map((f) => ({ ...f })),
+        recovery_codes_remaining,
+      };
     },
   );
 
