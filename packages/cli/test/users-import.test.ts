@@ -31,6 +31,7 @@ const PEOPLE = {
   argon2i: { email: 'cat@example.com', password: 'cat old argon2i password' },
   argon2id: { email: 'dan@example.com', password: 'dan old argon2id password' },
   pbkdf2: { email: 'eve@example.com', password: 'eve old django password' },
+  bcrypt2a: { email: 'hal@example.com', password: 'hal old bcrypt 2a password' },
 };
 
 describe('tessera users import', () => {
@@ -74,6 +75,11 @@ describe('tessera users import', () => {
       JSON.stringify({ email: 'gus@example.com', password_hash: 'md5$abc$def' }),
       '',
       JSON.stringify({ email: 'ANN@example.com', password_hash: bcrypt.hashSync('someone else', 4) }),
+      // The older bcrypt prefix (Node's bcrypt before 2014, Supabase, many PHP exports).
+      JSON.stringify({
+        email: PEOPLE.bcrypt2a.email,
+        password_hash: bcrypt.hashSync(PEOPLE.bcrypt2a.password, 4).replace(/^\$2b\$/, '$2a$'),
+      }),
     ];
     file = tmp.file('users.jsonl', `${lines.join('\n')}\n`);
   });
@@ -85,7 +91,7 @@ describe('tessera users import', () => {
   test('--dry-run reports every line and writes nothing', async () => {
     const dry = await run(['users', 'import', file, '--dry-run']);
     assert.equal(dry.code, 1, dry.stderr); // some lines cannot be imported
-    assert.match(dry.stdout, /dry run: would have created 6, updated 0, skipped 4 of 11 lines/);
+    assert.match(dry.stdout, /dry run: would have created 7, updated 0, skipped 4 of 12 lines/);
     assert.match(dry.stdout, /line 6: skipped: invalid JSON/);
     assert.equal((await run(['users', 'list'])).stdout.trim(), 'no users');
   });
@@ -93,7 +99,7 @@ describe('tessera users import', () => {
   test('import: created, skipped with line numbers and reasons; a re-run changes nothing', async () => {
     const first = await run(['users', 'import', file, '--send-reset']);
     assert.equal(first.code, 1, first.stderr);
-    assert.match(first.stdout, /^created 6, updated 0, skipped 4 of 11 lines$/m);
+    assert.match(first.stdout, /^created 7, updated 0, skipped 4 of 12 lines$/m);
     assert.match(first.stdout, /line 6: skipped: invalid JSON/);
     assert.match(first.stdout, /line 8: skipped: email is not a valid address/);
     assert.match(first.stdout, /line 9: skipped gus@example.com: password_hash: unrecognised hash format/);
@@ -114,12 +120,12 @@ describe('tessera users import', () => {
     const report = JSON.parse(again.stdout.trim().split('\n').at(-1) as string).report;
     assert.equal(report.created, 0);
     assert.equal(report.updated, 0);
-    // The six users, and line 11 (Ann again) which now meets her stored row: unchanged too.
-    assert.equal(report.skippedByReason.unchanged, 7);
+    // The seven users, and line 11 (Ann again) which now meets her stored row: unchanged too.
+    assert.equal(report.skippedByReason.unchanged, 8);
     assert.equal(report.skippedByReason['invalid JSON'], 1);
 
     const listed = JSON.parse((await run(['users', 'list', '--json'])).stdout).users;
-    assert.equal(listed.length, 6);
+    assert.equal(listed.length, 7);
     const ann = listed.find((u: { email: string }) => u.email === PEOPLE.bcrypt.email);
     assert.equal(ann.id, 'auth0|ann', 'the id is kept');
     assert.deepEqual(ann.roles, ['user', 'editor']);
@@ -150,6 +156,7 @@ describe('tessera users import', () => {
     for (const [scheme, p] of Object.entries(PEOPLE)) {
       const before = hashOf(p.email);
       assert.ok(!before.startsWith('$argon2id$v=19$m=19456,t=2,p=1$'), `${scheme} starts as imported`);
+      if (scheme === 'bcrypt2a') assert.match(before, /^\$2a\$/);
       assert.equal((await login(p.email, 'a wrong password here')).status, 401, scheme);
       assert.equal(hashOf(p.email), before, `${scheme}: a wrong password upgrades nothing`);
       const ok = await login(p.email, p.password);
