@@ -32,7 +32,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
   );
   console.log(
     `usage: node bench/run.mjs [suite...] [--quick] [suite options]\n\nsuites:\n${lines.join('\n')}\n\n` +
-      'core options: --all (13 algorithms), --alg=ES256,HS256; --quick does not write results unless --write\nmiddleware options: --revocations runs the 1M-revocation benchmark under --quick too\nserver options: --profile=DIR (the auth server runs with --cpu-prof and leaves its profile in DIR)\ncluster: needs PostgreSQL and Redis (TESSERA_TEST_POSTGRES_URL, TESSERA_TEST_REDIS_URL, else scripts/services/*.sh) and a prior build',
+      'core options: --all (13 algorithms), --alg=ES256,HS256; --quick does not write results unless --write\nmiddleware options: --revocations runs the 1M-revocation benchmark under --quick too\nimport options: --lines=N (default 1,000,000), --logins=M per hash scheme (default 200)\nserver options: --profile=DIR (the auth server runs with --cpu-prof and leaves its profile in DIR)\ncluster: needs PostgreSQL and Redis (TESSERA_TEST_POSTGRES_URL, TESSERA_TEST_REDIS_URL, else scripts/services/*.sh) and a prior build',
   );
   process.exit(0);
 }
