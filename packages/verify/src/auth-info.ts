@@ -49,6 +49,27 @@ export function toAuthInfo(header: JwsHeader, payload: JwtPayload): AuthInfo {
   };
 }
 
+// One AuthInfo per cached verification: the verified-token cache returns the same frozen result
+// for the same token, so its AuthInfo is built once and shared, frozen like the claims it comes
+// from (a handler cannot change what the next request with that token sees). Results that are not
+// frozen (no cache) get a fresh AuthInfo each time.
+const sharedAuthInfo = new WeakMap<object, AuthInfo>();
+
+/** The AuthInfo of a verification result; built once per cached result. */
+export function authInfoOf(result: { header: JwsHeader; payload: JwtPayload }): AuthInfo {
+  if (!Object.isFrozen(result)) return toAuthInfo(result.header, result.payload);
+  let auth = sharedAuthInfo.get(result);
+  if (auth === undefined) {
+    auth = toAuthInfo(result.header, result.payload);
+    Object.freeze(auth.roles);
+    Object.freeze(auth.scopes);
+    for (let a = auth.act; a !== undefined; a = a.act) Object.freeze(a);
+    Object.freeze(auth);
+    sharedAuthInfo.set(result, auth);
+  }
+  return auth;
+}
+
 /** A claim holding names: an array of strings, or one space-separated string. */
 export function stringList(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);

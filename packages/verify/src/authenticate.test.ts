@@ -66,4 +66,34 @@ describe('authenticate engine', () => {
     assert.deepEqual(r, { ok: true, auth: null });
     assert.equal(calls, 0);
   });
+
+  test('with the token cache, one frozen AuthInfo per token: a handler cannot change the next request', () => {
+    const cached = createVerifier({
+      keys: key,
+      algorithms: ['ES256'],
+      issuer: 'https://iss.test',
+      audience: 'api',
+      cache: { max: 10 },
+    });
+    const token = sign({ sub: 'a', roles: ['user'], act: { sub: 'svc', act: { sub: 'gw' } } });
+    const first = authenticateSync(parts(`Bearer ${token}`), cached, {});
+    const again = authenticateSync(parts(`Bearer ${token}`), cached, {});
+    assert.ok(first.ok && first.auth && again.ok && again.auth);
+    assert.equal(again.auth, first.auth);
+    // A handler trying to grant itself a role, or to rewrite the actor chain, fails loudly.
+    assert.throws(() => (first.auth!.roles as string[]).push('admin'), TypeError);
+    assert.throws(() => {
+      (first.auth as { sub: string }).sub = 'admin';
+    }, TypeError);
+    assert.throws(() => {
+      (first.auth!.act!.act as { sub: string }).sub = 'evil';
+    }, TypeError);
+    assert.deepEqual(again.auth.roles, ['user']);
+    // Another token gets its own AuthInfo; without a cache every request gets a fresh one.
+    const other = authenticateSync(parts(`Bearer ${sign({ sub: 'b' })}`), cached, {});
+    assert.ok(other.ok && other.auth && other.auth !== first.auth && other.auth.sub === 'b');
+    const plain1 = authenticateSync(parts(`Bearer ${token}`), verify, {});
+    const plain2 = authenticateSync(parts(`Bearer ${token}`), verify, {});
+    assert.ok(plain1.ok && plain2.ok && plain1.auth !== plain2.auth);
+  });
 });

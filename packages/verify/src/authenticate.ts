@@ -1,7 +1,7 @@
 // The framework-free engine behind every adapter: extract the token, verify it, check roles and
 // scopes, and describe the response when access is denied (RFC 6750 §3). Clients see only a generic
 // error; the real code goes to the optional `onError` hook.
-import { type AuthInfo, hasAll, toAuthInfo } from './auth-info.js';
+import { type AuthInfo, authInfoOf, hasAll } from './auth-info.js';
 import { isUnavailableError } from './errors.js';
 import { type ExtractOptions, extractToken, type RequestParts } from './extract.js';
 import { checkStepUp, type StepUpRules } from './step-up.js';
@@ -140,7 +140,7 @@ function finish(result: VerifiedToken, options: AuthOptions): AuthOutcome {
   // take: the token is not valid here, like a token for another audience.
   const kindProblem = tokenKindProblem(result.payload, options);
   if (kindProblem) return deny(invalidToken(options.realm), undefined, kindProblem, options);
-  const auth = toAuthInfo(result.header, result.payload);
+  const auth = authInfoOf(result);
   const denied = checkAccess(auth, options, options.realm);
   if (denied) return deny(denied, undefined, accessDenialCode(denied), options);
   return { ok: true, auth };

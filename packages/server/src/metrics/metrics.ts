@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per server instance so tests can run several.
 // Routes and services only call the small counting methods; names and labels live here.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { createRequestLatency } from './request-latency.js';
 
 export interface Metrics {
   /** Safe for anyone allowed to scrape: nothing here tells whether an account exists. */
@@ -72,10 +73,9 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
     labelNames: ['limit'] as const,
     registers,
   });
-  const latency = new Histogram({
+  const latency = createRequestLatency({
     name: 'tessera_http_request_duration_seconds',
     help: 'HTTP request latency by route pattern, method and status code',
-    labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
@@ -95,7 +95,6 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
       this.set(opts.denyListSize?.() ?? 0);
     },
   });
-  const series = new Map<string, Map<string, Map<number, { observe(v: number): void }>>>();
   // Pre-create the common series so dashboards see zeros instead of gaps.
   for (const kind of ['login', 'refresh', 'client_credentials']) tokensIssued.labels(kind).inc(0);
   logins.labels('success').inc(0);
@@ -126,26 +125,6 @@ export function createMetrics(opts: CreateMetricsOptions = {}): Metrics {
     refreshReuseDetected: () => reuse.inc(),
     rateLimited: (limit) => limited.labels(limit).inc(),
     verifyFailed: (code) => verifyFailures.labels(code).inc(),
-    observeRequest(method, route, status, seconds) {
-      // prom-client's labels() builds a sorted key string on every call; the children of the few
-      // (route, method, status) series are looked up in nested maps instead: no allocation per
-      // request once a series exists.
-      let byMethod = series.get(route);
-      if (byMethod === undefined) {
-        byMethod = new Map();
-        series.set(route, byMethod);
-      }
-      let byStatus = byMethod.get(method);
-      if (byStatus === undefined) {
-        byStatus = new Map();
-        byMethod.set(method, byStatus);
-      }
-      let child = byStatus.get(status);
-      if (child === undefined) {
-        child = latency.labels(method, route, String(status));
-        byStatus.set(status, child);
-      }
-      child.observe(seconds);
-    },
+    observeRequest: latency.observe,
   };
 }
