@@ -34,7 +34,7 @@ describe('tessera token explain', () => {
     assert.equal(out.valid, true);
     assert.deepEqual(
       out.checks.map((c) => c.name),
-      ['structure', 'alg', 'header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud'],
+      ['structure', 'alg', 'header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud', 'ids'],
     );
     for (const c of out.checks)
       assert.ok(c.status === 'pass' || c.status === 'info', `${c.name}: ${c.message}`);

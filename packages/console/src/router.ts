@@ -40,6 +40,12 @@ export function interceptLinks(): void {
     if (!a || a.target || a.hasAttribute('download')) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || !url.pathname.startsWith(BASE)) return;
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) {
+      // An in-page link (the skip link): focus its target; the route stays as it is.
+      event.preventDefault();
+      document.getElementById(decodeURIComponent(url.hash.slice(1)))?.focus();
+      return;
+    }
     event.preventDefault();
     history.pushState(null, '', url.pathname + url.search + url.hash);
     for (const l of listeners) l();

@@ -14,11 +14,6 @@ export class ApiFailure extends Error {
   ) {
     super(description ? `${code}: ${description}` : code);
   }
-
-  /** A bare 404 (the server's generic "Not found."), as a route the server lacks answers. */
-  get bareNotFound(): boolean {
-    return this.status === 404 && (this.description === undefined || this.description === 'Not found.');
-  }
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely and checked where used
@@ -107,14 +102,9 @@ const FRIENDLY: Record<string, string> = {
   insufficient_user_authentication: 'This needs a second factor confirmed in the last few minutes.',
 };
 
-/**
- * Words for a failure, for an alert. `newRoute`: the call uses a route some servers do not have yet,
- * so a bare 404 means "not offered here" rather than "no such thing".
- */
-export function describeFailure(err: unknown, opts: { newRoute?: boolean } = {}): string {
+/** Words for a failure, for an alert. */
+export function describeFailure(err: unknown): string {
   if (err instanceof ApiFailure) {
-    if (opts.newRoute && err.bareNotFound)
-      return 'This server does not offer this yet: the route answered 404 Not Found. Upgrade the server to use it.';
     if (err.status === 429) return 'Too many attempts: wait a little and try again.';
     if (FRIENDLY[err.code]) return `${FRIENDLY[err.code]} (${err.code})`;
     return err.description ? `${err.description} (${err.code})` : `The server answered ${err.code}.`;

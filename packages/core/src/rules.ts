@@ -42,5 +42,14 @@ export {
   checkRequiredClaims,
   isNumericDate,
 } from './jwt/claims.js';
+export {
+  type Check,
+  type CheckStatus,
+  CLAIM_CHECKS,
+  type ExplainClaimsOptions,
+  explainClaims,
+  explainWords,
+} from './jwt/explain-claims.js';
 export { ALG_INFO, ALGORITHMS, type Alg, type AlgInfo, isAlg } from './lib/algorithms.js';
 export { hasDuplicateKeys, parseJsonObject } from './lib/strict-json.js';
+export { describeDate, isoDate, relative, span } from './lib/time-words.js';

@@ -14,7 +14,8 @@ export const tokenExplain: Command = {
 
 Runs every check of 'tessera token verify' separately and says what each found: structure, alg,
 header, kid ("signed by kid k2, which the key set lacks (it has k1)"), signature, exp ("expired 3
-minutes ago at ..."), nbf, iat, iss ("issuer was X, expected Y") and aud. It does not stop at the
+minutes ago at ..."), nbf, iat, iss ("issuer was X, expected Y"), aud and the identity claims
+(sub, jti, sid). It does not stop at the
 first failure. The verdict is the same as 'token verify'. With --json:
 {"valid", "code"?, "checks": [{"name", "status": "pass"|"fail"|"info"|"skip", "message", "code"?}]}.
 

@@ -1,17 +1,12 @@
 // The engine of `tessera token explain`: decodes the token once, then runs every check on its
-// own (structure, alg, header, kid, signature, exp, nbf, iat, iss, aud) so the user sees all that
-// is wrong at once, in words. The verdict is core's createVerifier, so explain and verify agree.
+// own (structure, alg, header, kid, signature, exp, nbf, iat, iss, aud, ids) so the user sees all
+// that is wrong at once, in words. The claims are core's explainClaims (the console's debugger
+// uses it too); the verdict is core's createVerifier, so explain and verify agree.
 import { type Alg, createVerifier, decodeToken, type KeySet, type TesseraKey } from '@tessera/core';
-import { checkAudience, checkExp, checkIssuer, checkNotBefore } from './explain-claims.js';
+import { type Check, CLAIM_CHECKS, explainClaims, explainWords } from '@tessera/core/rules';
 import { tesseraCode } from './token-result.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'info' | 'skip';
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  message: string;
-  code?: string;
-}
+export type { Check, CheckStatus } from '@tessera/core/rules';
 export interface Explanation {
   valid: boolean;
   code?: string;
@@ -28,7 +23,7 @@ export interface ExplainInput {
   now: number;
 }
 
-const CHECKS = ['structure', 'alg', 'header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud'];
+const CHECKS = ['structure', 'alg', 'header', 'kid', 'signature', ...CLAIM_CHECKS];
 const pass = (name: string, message: string): Check => ({ name, status: 'pass', message });
 const fail = (name: string, code: string, message: string): Check => ({
   name,
@@ -46,24 +41,25 @@ export function explainToken(input: ExplainInput): Explanation {
     const code = tesseraCode(err) ?? 'ERR_JWT_MALFORMED';
     checks.push(fail('structure', code, `not a well-formed JWS compact token: ${(err as Error).message}`));
     for (const name of CHECKS.slice(1))
-      checks.push({ name, status: 'skip', message: 'not checked: the token cannot be decoded' });
+      checks.push({ name, status: 'skip', message: explainWords.notDecodable });
     return { valid: false, code, checks };
   }
   const { header, payload } = decoded;
-  checks.push(
-    pass('structure', `three base64url parts, JSON header and payload (${input.token.length} bytes)`),
-  );
+  checks.push(pass('structure', explainWords.structureOk(input.token.length)));
   checks.push(checkAlg(header.alg, input.algorithms));
   checks.push(checkHeaderParams(header));
   const { check: kidCheck, key } = checkKid(header, input.keys);
   checks.push(kidCheck);
   checks.push(checkSignature(input.token, key));
-  const tol = input.clockTolerance;
-  checks.push(checkExp(payload.exp, input.now, tol));
-  checks.push(checkNotBefore('nbf', payload.nbf, input.now, tol));
-  checks.push(checkNotBefore('iat', payload.iat, input.now, tol));
-  checks.push(checkIssuer(payload.iss, input.issuer));
-  checks.push(checkAudience(payload.aud, input.audience));
+  checks.push(
+    ...explainClaims(payload, {
+      issuer: input.issuer,
+      audience: input.audience,
+      clockTolerance: input.clockTolerance,
+      now: input.now,
+      unset: { iss: 'no --iss', aud: 'no --aud' },
+    }),
+  );
   return withVerdict(input, checks);
 }
 
@@ -145,7 +141,7 @@ function checkKid(
       };
     }
     if (key.alg !== header.alg) {
-      const msg = `kid ${kid} is a ${key.alg} key, but the token says ${String(header.alg)}`;
+      const msg = explainWords.kidAlgMismatch(kid, key.alg, header.alg);
       return { check: fail('kid', 'ERR_JOSE_ALG_NOT_ALLOWED', msg), key };
     }
     const where = 'list' in keys ? 'which the key set has' : 'checked with the one key given';
@@ -170,8 +166,7 @@ function checkKid(
 
 /** The signature alone, with core's verifier and every time check turned off. */
 function checkSignature(token: string, key: TesseraKey | undefined): Check {
-  if (key === undefined)
-    return { name: 'signature', status: 'skip', message: 'not checked: no key to check it with' };
+  if (key === undefined) return { name: 'signature', status: 'skip', message: explainWords.noKeyToCheck };
   try {
     const verifyOnly = createVerifier({
       keys: [key],
@@ -185,15 +180,11 @@ function checkSignature(token: string, key: TesseraKey | undefined): Check {
     const code = tesseraCode(err);
     // Claim errors come after the signature check: reaching them means the signature held.
     if (code === 'ERR_JWS_SIGNATURE_INVALID') {
-      return fail(
-        'signature',
-        code,
-        `signature does not match kid ${key.kid}: the token was altered or signed by another key`,
-      );
+      return fail('signature', code, explainWords.signatureInvalid(key.kid));
     }
     if (code === undefined || !code.startsWith('ERR_JWT_')) {
       return { name: 'signature', status: 'skip', message: `not checked: ${(err as Error).message}` };
     }
   }
-  return pass('signature', `signature is valid (${key.alg}, kid ${key.kid})`);
+  return pass('signature', explainWords.signatureValid(key.alg, key.kid));
 }

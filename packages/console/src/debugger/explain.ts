@@ -1,31 +1,22 @@
 // The debugger's verdict, check by check, in the verifier's order: structure, header, kid,
 // signature, then the claims. Structure, header and claim rules are core's own functions
 // (@tessera/core/rules) — the ones createVerifier runs — so the console and the server judge a
-// token alike; the signature is checked with WebCrypto against this server's JWKS.
+// token alike; the claims are judged and worded by core's explainClaims, as in `tessera token
+// explain`. The signature is checked with WebCrypto against this server's JWKS.
 import {
   ALGORITHMS,
-  type ClaimsPolicy,
-  checkAudience,
-  checkExp,
+  type Check,
+  CLAIM_CHECKS,
   checkHeader,
-  checkIdentityClaims,
-  checkIssuedAt,
-  checkIssuer,
-  checkNotBefore,
+  explainClaims,
+  explainWords,
   isAlg,
   isTesseraError,
 } from '@tessera/core/rules';
-import { relativeTime } from '../ui/format.js';
 import { type DecodedParts, decodeParts } from './decode.js';
 import { verifySignature } from './webcrypto.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'info' | 'skip';
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  message: string;
-  code?: string;
-}
+export type { Check, CheckStatus } from '@tessera/core/rules';
 export interface Explanation {
   valid: boolean;
   code?: string;
@@ -43,7 +34,6 @@ export interface ExplainInput {
 }
 
 const pass = (name: string, message: string): Check => ({ name, status: 'pass', message });
-const info = (name: string, message: string): Check => ({ name, status: 'info', message });
 const skip = (name: string, message: string): Check => ({ name, status: 'skip', message });
 
 /** Runs one of core's rules: pass with `ok`, or fail with the TesseraError's code and message. */
@@ -59,11 +49,6 @@ function rule(name: string, ok: string, run: () => void): Check {
   }
 }
 
-const when = (t: unknown, now: number) =>
-  typeof t === 'number' && Number.isFinite(t)
-    ? `${new Date(t * 1000).toISOString()} (${relativeTime(t * 1000, now * 1000)})`
-    : JSON.stringify(t);
-
 export async function explainToken(input: ExplainInput): Promise<Explanation> {
   const checks: Check[] = [];
   let decoded: DecodedParts;
@@ -72,14 +57,12 @@ export async function explainToken(input: ExplainInput): Promise<Explanation> {
   } catch (err) {
     if (!isTesseraError(err)) throw err;
     checks.push({ name: 'structure', status: 'fail', code: err.code, message: err.message });
-    for (const name of ['header', 'kid', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud'])
-      checks.push(skip(name, 'not checked: the token cannot be decoded'));
+    for (const name of ['header', 'kid', 'signature', ...CLAIM_CHECKS])
+      checks.push(skip(name, explainWords.notDecodable));
     return { valid: false, code: err.code, checks };
   }
   const { header, payload } = decoded;
-  checks.push(
-    pass('structure', `three base64url parts, JSON header and payload (${input.token.length} bytes)`),
-  );
+  checks.push(pass('structure', explainWords.structureOk(input.token.length)));
 
   // The algorithms this server's keys are bound to are the ones its verifier allows. A server that
   // signs with an HMAC secret publishes no key: then only the header's form is checked here.
@@ -116,7 +99,7 @@ export async function explainToken(input: ExplainInput): Promise<Explanation> {
       name: 'kid',
       status: 'fail',
       code: 'ERR_JOSE_ALG_NOT_ALLOWED',
-      message: `kid ${kid} is a ${jwk.alg} key, but the token says ${String(header.alg)}`,
+      message: explainWords.kidAlgMismatch(kid, String(jwk.alg), header.alg),
     });
   } else {
     checks.push(pass('kid', `kid ${kid} is published in this server's JWKS (${jwk.alg})`));
@@ -124,67 +107,27 @@ export async function explainToken(input: ExplainInput): Promise<Explanation> {
 
   if (jwk && jwk.alg === header.alg && typeof header.alg === 'string') {
     const outcome = await verifySignature(header.alg, jwk, decoded.signingInput, decoded.signature);
-    if (outcome === 'valid') checks.push(pass('signature', `signature is valid (${header.alg}, kid ${kid})`));
+    if (outcome === 'valid') checks.push(pass('signature', explainWords.signatureValid(header.alg, kid!)));
     else if (outcome === 'invalid')
       checks.push({
         name: 'signature',
         status: 'fail',
         code: 'ERR_JWS_SIGNATURE_INVALID',
-        message: `signature does not match kid ${kid}: the token was altered or signed by another key`,
+        message: explainWords.signatureInvalid(kid!),
       });
     else checks.push(skip('signature', `not checked: ${outcome.unsupported}`));
   } else {
     checks.push(skip('signature', 'not checked: no matching key'));
   }
 
-  const policy: ClaimsPolicy = {
-    issuer: input.issuer === undefined ? undefined : new Set([input.issuer]),
-    audience: input.audience === undefined ? undefined : new Set([input.audience]),
-    clockTolerance: input.clockTolerance,
-    maxAge: undefined,
-    requireExp: true,
-    requiredClaims: [],
-  };
-  const now = input.now;
-  const exp = payload.exp;
   checks.push(
-    rule(
-      'exp',
-      typeof exp === 'number' && now >= exp
-        ? `expired ${when(exp, now)}, but within the ${input.clockTolerance} s clock tolerance`
-        : `expires ${when(exp, now)}`,
-      () => checkExp(exp, policy, now),
-    ),
+    ...explainClaims(payload, {
+      issuer: input.issuer,
+      audience: input.audience,
+      clockTolerance: input.clockTolerance,
+      now: input.now,
+    }),
   );
-  if (checks.at(-1)?.code === 'ERR_JWT_EXPIRED')
-    checks.at(-1)!.message = `token expired: exp is ${when(exp, now)}`;
-  checks.push(
-    payload.nbf === undefined
-      ? info('nbf', 'no nbf claim (not required)')
-      : rule('nbf', `valid since ${when(payload.nbf, now)}`, () => checkNotBefore(payload.nbf, policy, now)),
-  );
-  checks.push(
-    payload.iat === undefined
-      ? info('iat', 'no iat claim (not required)')
-      : rule('iat', `issued ${when(payload.iat, now)}`, () => checkIssuedAt(payload.iat, policy, now)),
-  );
-  checks.push(
-    input.issuer === undefined
-      ? info('iss', `issuer is ${JSON.stringify(payload.iss)} (not checked)`)
-      : rule('iss', `issuer is ${input.issuer}, as expected`, () => checkIssuer(payload.iss, policy)),
-  );
-  const audText = Array.isArray(payload.aud) ? payload.aud.join(', ') : String(payload.aud);
-  if (input.audience === undefined)
-    checks.push(info('aud', `audience is ${audText} (not checked: no expected audience)`));
-  else {
-    const c = rule('aud', `audience ${audText} contains ${input.audience}`, () =>
-      checkAudience(payload.aud, policy.audience!),
-    );
-    if (c.status === 'fail' && payload.aud !== undefined)
-      c.message = `wrong audience: the token is for ${audText}, expected ${input.audience}`;
-    checks.push(c);
-  }
-  checks.push(rule('ids', 'sub, jti and sid are strings where present', () => checkIdentityClaims(payload)));
 
   // The verdict: the first failure in the verifier's order, as createVerifier would throw it.
   const failed = checks.find((c) => c.status === 'fail');

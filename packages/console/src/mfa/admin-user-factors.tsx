@@ -10,9 +10,7 @@ import { type FactorList, factorKind } from './factor-names.js';
 
 export function AdminUserFactors(props: { userId: string; email: string }) {
   const path = `/v1/admin/users/${encodeURIComponent(props.userId)}/factors`;
-  const { data, error, reload } = useLoad(async () => (await api('GET', path)) as FactorList, [path], {
-    newRoute: true,
-  });
+  const { data, error, reload } = useLoad(async () => (await api('GET', path)) as FactorList, [path]);
   const action = useAction();
   const reset = () =>
     action.run(async () => {

@@ -12,29 +12,23 @@ export function AccountPage() {
   const [confirming, setConfirming] = useState(false);
 
   const exportData = () =>
-    exporting.run(
-      async () => {
-        const data = await api('GET', '/v1/me/export');
-        const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
-        if (download) URL.revokeObjectURL(download);
-        setDownload(URL.createObjectURL(blob));
-        return 'Your data is ready: use the download link below.';
-      },
-      { newRoute: true },
-    );
+    exporting.run(async () => {
+      const data = await api('GET', '/v1/me/export');
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+      if (download) URL.revokeObjectURL(download);
+      setDownload(URL.createObjectURL(blob));
+      return 'Your data is ready: use the download link below.';
+    });
 
   const deleteAccount = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    void deleting.run(
-      async () => {
-        await api('DELETE', '/v1/me', { password: form.get('password') });
-        // The server ended every session; forget this one here too.
-        await client.logout().catch(() => undefined);
-        return 'Your account was deleted.';
-      },
-      { newRoute: true },
-    );
+    void deleting.run(async () => {
+      await api('DELETE', '/v1/me', { password: form.get('password') });
+      // The server ended every session; forget this one here too.
+      await client.logout().catch(() => undefined);
+      return 'Your account was deleted.';
+    });
   };
 
   return (

@@ -6,6 +6,7 @@ import { Alert } from '../ui/alert.js';
 import { When } from '../ui/format.js';
 import { useLoad } from '../ui/use-load.js';
 
+// Every event the server records (the browser test compares this list with the server's).
 const EVENTS = [
   'user_registered',
   'login_succeeded',
@@ -25,6 +26,24 @@ const EVENTS = [
   'password_changed',
   'rate_limited',
   'client_token_issued',
+  'mfa_factor_added',
+  'mfa_factor_removed',
+  'mfa_failed',
+  'mfa_factors_reset',
+  'recovery_codes_generated',
+  'recovery_code_used',
+  'step_up',
+  'client_created',
+  'client_changed',
+  'client_deleted',
+  'token_exchanged',
+  'email_verified',
+  'password_reset_requested',
+  'password_reset',
+  'email_change_requested',
+  'email_changed',
+  'user_erased',
+  'users_imported',
 ];
 
 interface AuditEvent {

@@ -1,5 +1,4 @@
 // Admin · OAuth clients: create (the secret is shown once, here), rotate the secret, disable.
-// Secret rotation and deletion are newer routes: a 404 says the server does not offer them yet.
 import { useState } from 'preact/hooks';
 import { api, apiAll } from '../session.js';
 import { Alert } from '../ui/alert.js';
@@ -79,23 +78,17 @@ export function ClientsPage() {
     });
   };
   const rotate = (c: Client) =>
-    action.run(
-      async () => {
-        const res = await api('POST', `/v1/admin/clients/${encodeURIComponent(c.client_id)}/secret`);
-        setSecret({ clientId: c.client_id, secret: res.client_secret });
-        return `New secret for ${c.name}: the old one no longer works.`;
-      },
-      { newRoute: true },
-    );
+    action.run(async () => {
+      const res = await api('POST', `/v1/admin/clients/${encodeURIComponent(c.client_id)}/secret`);
+      setSecret({ clientId: c.client_id, secret: res.client_secret });
+      return `New secret for ${c.name}: the old one no longer works.`;
+    });
   const setDisabled = (c: Client, disabled: boolean) =>
-    action.run(
-      async () => {
-        await api('PATCH', `/v1/admin/clients/${encodeURIComponent(c.client_id)}`, { disabled });
-        await reload();
-        return disabled ? `${c.name} is disabled.` : `${c.name} is enabled.`;
-      },
-      { newRoute: true },
-    );
+    action.run(async () => {
+      await api('PATCH', `/v1/admin/clients/${encodeURIComponent(c.client_id)}`, { disabled });
+      await reload();
+      return disabled ? `${c.name} is disabled.` : `${c.name} is enabled.`;
+    });
 
   return (
     <section>

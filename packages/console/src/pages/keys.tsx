@@ -78,14 +78,11 @@ export function KeysPage() {
       return `Key ${res.kid} signs from now on${res.previous ? `; ${res.previous} is retiring` : ''}.`;
     });
   const revoke = (k: Key) =>
-    action.run(
-      async () => {
-        await api('POST', `/v1/admin/keys/${encodeURIComponent(k.kid)}/revoke`);
-        await reload();
-        return `Key ${k.kid} is revoked: it left the JWKS and verifiers drop it.`;
-      },
-      { newRoute: true },
-    );
+    action.run(async () => {
+      await api('POST', `/v1/admin/keys/${encodeURIComponent(k.kid)}/revoke`);
+      await reload();
+      return `Key ${k.kid} is revoked: it left the JWKS and verifiers drop it.`;
+    });
 
   return (
     <section>

@@ -19,13 +19,10 @@ function OneClickPage(props: { title: string; path: string; done: string }) {
   const action = useAction();
   useEffect(() => {
     if (token)
-      void action.run(
-        async () => {
-          await publicApi('POST', props.path, { token });
-          return props.done;
-        },
-        { newRoute: true },
-      );
+      void action.run(async () => {
+        await publicApi('POST', props.path, { token });
+        return props.done;
+      });
   }, [token]);
   return (
     <section>
@@ -67,14 +64,11 @@ export function ResetPasswordPage() {
       action.setMessage({ kind: 'error', text: 'The passwords do not match.' });
       return;
     }
-    void action.run(
-      async () => {
-        await publicApi('POST', '/v1/auth/password/reset', { token, password: form.get('password') });
-        setDone(true);
-        return 'Your password is reset and every session was signed out. Sign in with the new password.';
-      },
-      { newRoute: true },
-    );
+    void action.run(async () => {
+      await publicApi('POST', '/v1/auth/password/reset', { token, password: form.get('password') });
+      setDone(true);
+      return 'Your password is reset and every session was signed out. Sign in with the new password.';
+    });
   };
   return (
     <section>

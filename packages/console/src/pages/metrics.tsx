@@ -94,7 +94,7 @@ export function MetricsPage() {
           setScrapes((s) => [...s.slice(-KEEP), { at: Date.now(), totals }]);
         }
       } catch (err) {
-        if (!stopped) setError(`Cannot read the metrics: ${describeFailure(err, { newRoute: true })}`);
+        if (!stopped) setError(`Cannot read the metrics: ${describeFailure(err)}`);
       }
     };
     void scrape();

@@ -169,13 +169,10 @@ function UserRow(props: { user: User; onChanged: () => Promise<void> }) {
     });
   };
   const sendReset = () =>
-    action.run(
-      async () => {
-        await publicApi('POST', '/v1/auth/password/forgot', { email: u.email });
-        return `A password-reset mail is on its way to ${u.email}.`;
-      },
-      { newRoute: true },
-    );
+    action.run(async () => {
+      await publicApi('POST', '/v1/auth/password/forgot', { email: u.email });
+      return `A password-reset mail is on its way to ${u.email}.`;
+    });
 
   return (
     <tr data-user={u.email}>

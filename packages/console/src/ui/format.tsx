@@ -3,6 +3,8 @@
 export function relativeTime(ms: number, now = Date.now()): string {
   const diff = Math.round((ms - now) / 1000);
   const abs = Math.abs(diff);
+  // A time the server set a moment ago can sit a few hundred ms ahead of this clock: not "in 0 s".
+  if (abs < 2) return 'just now';
   let text: string;
   if (abs < 60) text = `${abs} s`;
   else if (abs < 3600) text = `${Math.round(abs / 60)} min`;

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { describeFailure } from '../session.js';
 
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], opts: { newRoute?: boolean } = {}) {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [loading, setLoading] = useState(true);
@@ -12,7 +12,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], opts: {
       setData(await load());
       setError(undefined);
     } catch (err) {
-      setError(describeFailure(err, opts));
+      setError(describeFailure(err));
     } finally {
       setLoading(false);
     }
@@ -27,7 +27,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], opts: {
 export function useAction() {
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
-  const run = async (action: () => Promise<string | undefined>, opts: { newRoute?: boolean } = {}) => {
+  const run = async (action: () => Promise<string | undefined>) => {
     setBusy(true);
     setMessage(undefined);
     try {
@@ -35,7 +35,7 @@ export function useAction() {
       if (text) setMessage({ kind: 'success', text });
       return true;
     } catch (err) {
-      setMessage({ kind: 'error', text: describeFailure(err, opts) });
+      setMessage({ kind: 'error', text: describeFailure(err) });
       return false;
     } finally {
       setBusy(false);

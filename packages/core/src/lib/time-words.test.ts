@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeDate, isoDate, relative, span } from './time.js';
+import { describeDate, isoDate, relative, span } from './time-words.js';
 
 describe('time formatting', () => {
   test('isoDate drops milliseconds and keeps UTC', () => {
