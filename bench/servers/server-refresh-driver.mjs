@@ -50,7 +50,8 @@ function refresh(token) {
 const current = [...tokens];
 const failures = { errors: 0, statusCodes: {} };
 
-async function client(i, phase, hist, until, counter) {
+async function client(i, phase, hists, until, counter) {
+  const { hist, lag, service } = hists;
   const period = phase.mode === 'paced' ? (phase.clients / phase.rate) * 1e9 : 0;
   // Paced clients start spread over one period so they do not fire in lockstep.
   let next = process.hrtime.bigint() + BigInt(Math.round(Math.random() * period));
@@ -64,6 +65,7 @@ async function client(i, phase, hist, until, counter) {
     } else {
       t0 = process.hrtime.bigint();
     }
+    const sent = process.hrtime.bigint();
     let r;
     try {
       r = await refresh(current[i]);
@@ -76,6 +78,13 @@ async function client(i, phase, hist, until, counter) {
     if (r.status !== 200) return; // this client's family is gone; the suite fails the run
     current[i] = JSON.parse(r.text).refresh_token;
     hist.record(ns > 0n ? ns : 1n);
+    // Where the time went: the driver sending late (its timer or event loop was behind), then the
+    // wait from the send to the last byte of the answer (the server, the network stack, and the
+    // driver reading the answer).
+    const late = sent - t0;
+    lag.record(late > 0n ? late : 1n);
+    const waited = process.hrtime.bigint() - sent;
+    service.record(waited > 0n ? waited : 1n);
     counter.n++;
   }
 }
@@ -86,12 +95,13 @@ for (const spec of config.phases) {
   const previous = results.findLast((r) => r.mode === 'saturate');
   const rate = spec.rateOf !== undefined && previous ? previous.reqPerSec * spec.rateOf : spec.rate;
   const phase = { ...spec, rate, clients: Math.min(spec.clients ?? current.length, current.length) };
-  const hist = createHistogram();
+  const hists = { hist: createHistogram(), lag: createHistogram(), service: createHistogram() };
+  const { hist } = hists;
   const counter = { n: 0 };
   const cpu0 = processCpuMs(config.serverPid);
   const t0 = process.hrtime.bigint();
   const until = t0 + BigInt(Math.round(phase.duration * 1e9));
-  const loops = Array.from({ length: phase.clients }, (_, i) => client(i, phase, hist, until, counter));
+  const loops = Array.from({ length: phase.clients }, (_, i) => client(i, phase, hists, until, counter));
   await Promise.all(loops);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu1 = processCpuMs(config.serverPid);
@@ -108,6 +118,8 @@ for (const spec of config.phases) {
     latencyP90Ms: counter.n ? ms(90) : null,
     latencyP99Ms: counter.n ? ms(99) : null,
     latencyMaxMs: counter.n ? Number(hist.max) / 1e6 : null,
+    sendLagP99Ms: counter.n ? Number(hists.lag.percentile(99)) / 1e6 : null,
+    answerP99Ms: counter.n ? Number(hists.service.percentile(99)) / 1e6 : null,
     serverCpuUsPerReq:
       cpu0 !== null && cpu1 !== null && counter.n ? ((cpu1 - cpu0) * 1000) / counter.n : null,
   });
