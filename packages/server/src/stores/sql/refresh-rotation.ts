@@ -169,8 +169,17 @@ export function sqliteRefreshRotation(
         }
       }),
     );
-    // BEGIN IMMEDIATE: take the write lock first, so another process cannot interleave.
-    const run = (items: readonly PendingRotation[]): Outcome[] => batch.immediate(items);
+    // BEGIN IMMEDIATE: take the write lock first, so another process cannot interleave. A batch of
+    // one (a lone refresh, the common case below capacity) runs without the savepoint: two
+    // statements less, and a failure still fails only its own caller.
+    const run = (items: readonly PendingRotation[]): Outcome[] => {
+      if (items.length !== 1) return batch.immediate(items);
+      try {
+        return [{ ok: true, value: transaction.immediate((items[0] as PendingRotation).request) }];
+      } catch (error) {
+        return [{ ok: false, error }];
+      }
+    };
     return { read, spend, insert, touch, audit, run };
   }
 
