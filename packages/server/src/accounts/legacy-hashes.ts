@@ -1,11 +1,11 @@
 // Password hashes brought in by `tessera users import` from another system: bcrypt ($2a$, $2b$,
-// $2y$, via the pure-JS bcryptjs), argon2 of any parameters ($argon2id$, $argon2i$, via
+// $2y$, via @node-rs/bcrypt on libuv's thread pool), argon2 of any parameters ($argon2id$, $argon2i$, via
 // @node-rs/argon2) and Django's pbkdf2_sha256$ (node:crypto). They verify at login; then the
 // password is hashed again with Tessera's argon2id parameters (needsRehash), so the legacy
 // hash disappears at each user's first login. Users imported without a hash get UNUSABLE_PASSWORD.
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -54,7 +54,9 @@ export function classifyHash(stored: string): { scheme: HashScheme } | { problem
 export async function verifyLegacyHash(stored: string, password: string): Promise<boolean | undefined> {
   const kind = classifyHash(stored);
   if (!('scheme' in kind)) return undefined;
-  if (kind.scheme === 'bcrypt') return bcrypt.compare(password, stored);
+  // Off the event loop: a cost-10 check is about 80 ms of CPU, which pure-JS bcrypt spent on the
+  // main thread (in slices), slowing every other request while imported users first sign in.
+  if (kind.scheme === 'bcrypt') return bcryptVerify(password, stored);
   if (kind.scheme === 'pbkdf2_sha256') {
     const [, iterations, salt, expected] = PBKDF2.exec(stored) as unknown as [string, string, string, string];
     const want = Buffer.from(expected, 'base64');
