@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { AccountLifecycle } from './accounts/lifecycle/account-lifecycle.js';
 import type { AccessTokenIssuer } from './claims/access-token-issuer.js';
 import type { Config } from './config/config.js';
+import type { SecurityNotices } from './mail/security-notices.js';
 import type { MfaService } from './mfa/mfa-service.js';
 import type { RefreshService } from './refresh/refresh-service.js';
 import type { AuthFlows } from './services/auth-flows.js';
@@ -52,6 +53,8 @@ export interface AppServices {
   readonly auth: AuthFlows;
   /** Verification, reset, email change, export, erasure (accounts/lifecycle/). */
   readonly lifecycle: AccountLifecycle;
+  /** Mails telling the user that a factor of their account changed (mail/security-notices.ts). */
+  readonly notices: SecurityNotices;
 }
 
 export interface AppContext {

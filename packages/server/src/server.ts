@@ -22,6 +22,7 @@ import { type RewrapResult, rewrapKeys } from './keys/rewrap.js';
 import { createLogger } from './logging/logger.js';
 import { createMailerFromConfig } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
+import { createSecurityNotices } from './mail/security-notices.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createMfaAttempts } from './mfa/mfa-attempts.js';
 import { createMfaService } from './mfa/mfa-service.js';
@@ -176,6 +177,13 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       reuseInterval: config.reuseInterval,
       sessionAuth: stores.mfa,
     });
+    mailer = createMailerFromConfig(config, {
+      logger,
+      registry: metrics.registry,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
+    // Mails the user when a factor of their account changes (ASVS 6.3.6).
+    const notices = createSecurityNotices({ config: config.accounts, mailer, clock, logger });
     const mfa = createMfaService({
       store: stores.mfa,
       users: stores.users,
@@ -186,22 +194,8 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       relyingParty: relyingPartyOf(config.issuer, config.allowedOrigins),
       issuer: config.issuer,
       requiredRoles: config.mfaRequiredRoles,
-      // The account mailer (created below) tells the user; only when account mail is on.
-      notifyFactorReset: (user) => {
-        if (!config.accounts.mailFlows) return;
-        mailer?.enqueue({
-          to: user.email,
-          template: 'factors-reset',
-          userId: user.id,
-          vars: { email: user.email, public_url: config.accounts.publicUrl },
-        });
-      },
-    });
-
-    mailer = createMailerFromConfig(config, {
-      logger,
-      registry: metrics.registry,
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      // The account mailer tells the user; only when account mail is on.
+      notifyFactorReset: (user) => notices.notify(user, 'factors-reset'),
     });
     const lifecycle = createAccountLifecycle({
       stores,
@@ -257,6 +251,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
         mfa,
         auth,
         lifecycle,
+        notices,
       },
       logger,
       clock,

@@ -1,7 +1,9 @@
 // The built-in mail templates. An operator replaces any of them with files in
 // TESSERA_MAIL_TEMPLATES (templates.ts): NAME.txt (first line "Subject: ...", a blank line, the
 // plain-text body) and NAME.html. Placeholders: {{link}}, {{email}}, {{new_email}}, {{expires_in}},
-// {{public_url}}; in HTML they are escaped.
+// {{public_url}}, and in the security notices {{changed_at}}, {{ip}}, {{device}}, {{factor}}; in
+// HTML they are escaped. The notices carry no link and no secret: they say what changed, when and
+// from where, and what to do if it was not the user (security-notices.ts).
 
 export const TEMPLATE_NAMES = [
   'verify-email',
@@ -10,6 +12,11 @@ export const TEMPLATE_NAMES = [
   'email-change-notice',
   'registration-attempt',
   'factors-reset',
+  'password-changed',
+  'password-reset-notice',
+  'factor-added',
+  'factor-removed',
+  'recovery-codes-regenerated',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -30,6 +37,9 @@ ${body}
 const button = (label: string) =>
   `<p><a href="{{link}}" style="display: inline-block; padding: .6em 1.2em; background: #2456d6; color: #fff; text-decoration: none; border-radius: 4px">${label}</a></p>
 <p style="font-size: .9em">Or open this address: <br><a href="{{link}}">{{link}}</a></p>`;
+
+/** When and from where a security notice's change was made. */
+const where = `<p>When: {{changed_at}}<br>From: {{ip}} ({{device}})</p>`;
 
 export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, TemplateSource>> = Object.freeze({
   'verify-email': {
@@ -119,6 +129,110 @@ If you did not ask for this, contact your administrator at once.
       `<p>An administrator removed every second factor and recovery code of the account <b>{{email}}</b>.</p>
 <p>You now sign in with your password alone; enrol a new authenticator app or passkey after signing in.
 If you did not ask for this, contact your administrator at once.</p>`,
+    ),
+  },
+  'password-changed': {
+    subject: 'Your password was changed',
+    text: `The password of the account {{email}} was changed by someone signed in to it.
+
+When: {{changed_at}}
+From: {{ip}} ({{device}})
+
+Your other sessions were signed out. If this was you, there is nothing more to do.
+If it was not you, someone knows your password: choose a new one at once with "Forgot password" on
+the sign-in page, and contact your administrator.
+`,
+    html: html(
+      'Your password was changed',
+      `<p>The password of the account <b>{{email}}</b> was changed by someone signed in to it.</p>
+${where}
+<p>Your other sessions were signed out. If this was you, there is nothing more to do.
+If it was not you, someone knows your password: choose a new one at once with "Forgot password" on
+the sign-in page, and contact your administrator.</p>`,
+    ),
+  },
+  'password-reset-notice': {
+    subject: 'Your password was replaced',
+    text: `The password of the account {{email}} was replaced through a password reset link mailed to
+this address. Every session of the account was signed out.
+
+When: {{changed_at}}
+From: {{ip}} ({{device}})
+
+If this was you, there is nothing more to do.
+If it was not you, someone can read your mail or got hold of a reset link: secure your mailbox,
+choose a new password with "Forgot password" on the sign-in page, and contact your administrator.
+`,
+    html: html(
+      'Your password was replaced',
+      `<p>The password of the account <b>{{email}}</b> was replaced through a password reset link mailed
+to this address. Every session of the account was signed out.</p>
+${where}
+<p>If this was you, there is nothing more to do.
+If it was not you, someone can read your mail or got hold of a reset link: secure your mailbox,
+choose a new password with "Forgot password" on the sign-in page, and contact your administrator.</p>`,
+    ),
+  },
+  'factor-added': {
+    subject: 'A second factor was added to your account',
+    text: `A new {{factor}} was added as a second factor of the account {{email}}.
+
+When: {{changed_at}}
+From: {{ip}} ({{device}})
+
+If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account: choose a new password with "Forgot
+password" on the sign-in page, and contact your administrator to have the factor removed.
+`,
+    html: html(
+      'A second factor was added to your account',
+      `<p>A new {{factor}} was added as a second factor of the account <b>{{email}}</b>.</p>
+${where}
+<p>If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account: choose a new password with "Forgot
+password" on the sign-in page, and contact your administrator to have the factor removed.</p>`,
+    ),
+  },
+  'factor-removed': {
+    subject: 'A second factor was removed from your account',
+    text: `A {{factor}} was removed from the second factors of the account {{email}}.
+
+When: {{changed_at}}
+From: {{ip}} ({{device}})
+
+If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account: choose a new password with "Forgot
+password" on the sign-in page, and contact your administrator at once.
+`,
+    html: html(
+      'A second factor was removed from your account',
+      `<p>A {{factor}} was removed from the second factors of the account <b>{{email}}</b>.</p>
+${where}
+<p>If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account: choose a new password with "Forgot
+password" on the sign-in page, and contact your administrator at once.</p>`,
+    ),
+  },
+  'recovery-codes-regenerated': {
+    subject: 'New recovery codes were made for your account',
+    text: `New recovery codes were made for the account {{email}}; the previous ones no longer work.
+The codes are shown once to whoever made them and are never sent by mail.
+
+When: {{changed_at}}
+From: {{ip}} ({{device}})
+
+If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account with a second factor: choose a new
+password with "Forgot password" on the sign-in page, and contact your administrator at once.
+`,
+    html: html(
+      'New recovery codes were made for your account',
+      `<p>New recovery codes were made for the account <b>{{email}}</b>; the previous ones no longer work.
+The codes are shown once to whoever made them and are never sent by mail.</p>
+${where}
+<p>If this was you, there is nothing more to do.
+If it was not you, someone has signed in to your account with a second factor: choose a new
+password with "Forgot password" on the sign-in page, and contact your administrator at once.</p>`,
     ),
   },
 });

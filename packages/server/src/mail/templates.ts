@@ -14,7 +14,10 @@ import {
 } from './default-templates.js';
 
 export type TemplateVars = Partial<
-  Record<'link' | 'email' | 'new_email' | 'expires_in' | 'public_url', string>
+  Record<
+    'link' | 'email' | 'new_email' | 'expires_in' | 'public_url' | 'changed_at' | 'ip' | 'device' | 'factor',
+    string
+  >
 >;
 
 export interface RenderedMail {

@@ -258,7 +258,8 @@ export function createMfaService(opts: MfaServiceOptions) {
       return confirmed.length === 1 && confirmed[0]?.id === factorId;
     },
 
-    async remove(userId: string, factorId: string, ip: string | null): Promise<void> {
+    /** Removes the factor (and, with the last one, the recovery codes); returns what was removed. */
+    async remove(userId: string, factorId: string, ip: string | null): Promise<FactorRecord> {
       const factor = await store.getFactor(factorId);
       if (!factor || factor.userId !== userId) throw fail({ code: 'not_found' });
       const last = factor.confirmedAt !== null && (await confirmedFactors(userId)).length === 1;
@@ -270,6 +271,7 @@ export function createMfaService(opts: MfaServiceOptions) {
         ip,
         details: { type: factor.type, factor: factorId },
       });
+      return factor;
     },
 
     /** Ten new codes, shown once; the old ones stop working. */

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { noticeOrigin } from '../mail/notice-origin.js';
 import { requireAuth, requireRole } from '../plugins/authenticate.js';
 import { ErrorBody, emailField, NoContent, passwordField } from '../schemas/fields.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
@@ -147,7 +148,8 @@ export async function accountLifecycleRoutes(app: FastifyInstance, ctx: AppConte
       },
     },
     async (request, reply) => {
-      await lifecycle.resetPassword(request.body.token, request.body.password, request.ip);
+      const user = await lifecycle.resetPassword(request.body.token, request.body.password, request.ip);
+      ctx.services.notices.notify(user, 'password-reset-notice', noticeOrigin(request));
       return reply.code(204).send();
     },
   );

@@ -1,8 +1,10 @@
 // POST /v1/auth/password {current_password, new_password} (bearer): changes the password and
-// revokes every other session of the user (services/auth-flows.ts); the current one stays.
+// revokes every other session of the user (services/auth-flows.ts); the current one stays. The
+// user is then mailed a `password-changed` notice (a wrong current password changes and mails nothing).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { noticeOrigin } from '../mail/notice-origin.js';
 import { requireAuth } from '../plugins/authenticate.js';
 import { ErrorBody, NoContent, passwordField } from '../schemas/fields.js';
 import { routeSchema } from '../schemas/zod-provider.js';
@@ -22,11 +24,12 @@ export async function authPasswordRoutes(app: FastifyInstance, ctx: AppContext):
     },
     async (request, reply) => {
       const caller = request.auth!;
-      await ctx.services.auth.changePassword(
+      const user = await ctx.services.auth.changePassword(
         { userId: caller.sub, sessionId: caller.sid },
         { currentPassword: request.body.current_password, newPassword: request.body.new_password },
         request.ip,
       );
+      ctx.services.notices.notify(user, 'password-changed', noticeOrigin(request));
       return reply.code(204).send();
     },
   );

@@ -6,10 +6,14 @@
 // enrol before any token exists — the enrolment `mfa_token` of the password step; confirming the
 // factor with it then completes that sign-in. The first factor comes with ten recovery codes.
 // Removing the last factor and regenerating codes need a second factor proven in the last 5 min.
+// Each change is mailed to the user (mail/security-notices.ts): `factor-added` when a factor is
+// confirmed (the first factor's codes come with it, no separate notice), `factor-removed` for a
+// confirmed factor (not an abandoned enrolment), `recovery-codes-regenerated`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError, invalidToken } from '../errors.js';
+import { noticeOrigin } from '../mail/notice-origin.js';
 import { combineAmr } from '../mfa/amr.js';
 import { requireFreshMfa } from '../mfa/fresh-auth.js';
 import { publicFactor } from '../mfa/mfa-service.js';
@@ -94,6 +98,7 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
       (await ctx.stores.mfa.countUnusedRecoveryCodes(who.user.id)) === 0
         ? await mfa.regenerateRecoveryCodes(who.user.id, request.ip)
         : undefined;
+    ctx.services.notices.notify(who.user, 'factor-added', noticeOrigin(request), { factor: factor.type });
     const out = { factor: publicFactor(factor), ...(codes ? { recovery_codes: codes } : {}) };
     if (who.enrolToken === undefined) return reply.code(201).send(out);
     await mfa.spend(who.enrolToken, 'mfa_enrol');
@@ -199,7 +204,11 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
       if (!params.success) throw new ApiError('not_found');
       const auth = request.auth!;
       if (await mfa.isLastFactor(auth.sub, params.data.id)) requireFreshMfa(auth.claims, ctx.clock.now());
-      await mfa.remove(auth.sub, params.data.id, request.ip);
+      const user = await ctx.stores.users.findById(auth.sub);
+      const removed = await mfa.remove(auth.sub, params.data.id, request.ip);
+      if (user && removed.confirmedAt !== null) {
+        ctx.services.notices.notify(user, 'factor-removed', noticeOrigin(request), { factor: removed.type });
+      }
       return reply.code(204).send();
     },
   );
@@ -219,7 +228,9 @@ export async function meFactorsRoutes(app: FastifyInstance, ctx: AppContext): Pr
         throw new ApiError('invalid_request', { description: 'enrol a second factor before recovery codes' });
       }
       requireFreshMfa(auth.claims, ctx.clock.now());
+      const user = await ctx.stores.users.findById(auth.sub);
       const codes = await mfa.regenerateRecoveryCodes(auth.sub, request.ip);
+      if (user) ctx.services.notices.notify(user, 'recovery-codes-regenerated', noticeOrigin(request));
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ recovery_codes: codes });
     },

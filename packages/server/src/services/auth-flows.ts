@@ -50,7 +50,7 @@ export interface AuthFlows {
     caller: Caller,
     input: { currentPassword: string; newPassword: string },
     ip: string,
-  ): Promise<void>;
+  ): Promise<UserRecord>;
 }
 
 export interface AuthFlowsOptions {
@@ -172,6 +172,7 @@ export function createAuthFlows(opts: AuthFlowsOptions): AuthFlows {
         ip,
         details: { sessions_revoked: revoked.length },
       });
+      return user;
     },
   };
 }
