@@ -175,7 +175,7 @@ choose a new password with "Forgot password" on the sign-in page, and contact yo
   },
   'factor-added': {
     subject: 'A second factor was added to your account',
-    text: `A new {{factor}} was added as a second factor of the account {{email}}.
+    text: `A second factor was added to the account {{email}}: {{factor}}.
 
 When: {{changed_at}}
 From: {{ip}} ({{device}})
@@ -186,7 +186,7 @@ password" on the sign-in page, and contact your administrator to have the factor
 `,
     html: html(
       'A second factor was added to your account',
-      `<p>A new {{factor}} was added as a second factor of the account <b>{{email}}</b>.</p>
+      `<p>A second factor was added to the account <b>{{email}}</b>: {{factor}}.</p>
 ${where}
 <p>If this was you, there is nothing more to do.
 If it was not you, someone has signed in to your account: choose a new password with "Forgot
@@ -195,7 +195,7 @@ password" on the sign-in page, and contact your administrator to have the factor
   },
   'factor-removed': {
     subject: 'A second factor was removed from your account',
-    text: `A {{factor}} was removed from the second factors of the account {{email}}.
+    text: `A second factor was removed from the account {{email}}: {{factor}}.
 
 When: {{changed_at}}
 From: {{ip}} ({{device}})
@@ -206,7 +206,7 @@ password" on the sign-in page, and contact your administrator at once.
 `,
     html: html(
       'A second factor was removed from your account',
-      `<p>A {{factor}} was removed from the second factors of the account <b>{{email}}</b>.</p>
+      `<p>A second factor was removed from the account <b>{{email}}</b>: {{factor}}.</p>
 ${where}
 <p>If this was you, there is nothing more to do.
 If it was not you, someone has signed in to your account: choose a new password with "Forgot

@@ -37,7 +37,7 @@ export interface SecurityNotices {
   ): void;
 }
 
-const FACTOR_NAMES = { totp: 'authenticator app (TOTP)', webauthn: 'passkey' } as const;
+const FACTOR_NAMES = { totp: 'an authenticator app (TOTP)', webauthn: 'a passkey' } as const;
 
 /** "2025-06-01 10:15 UTC": one unambiguous zone for every reader. */
 export function noticeTime(ms: number): string {
