@@ -6,9 +6,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_EMAIL, createUser, login, startOpsServer } from './ops-support.js';
+import { createAccount } from '../src/accounts/accounts.js';
+import { login, startOpsServer } from './ops-support.js';
 import { createTempPostgres, isCi, POSTGRES_MISSING, testPostgresUrl } from './support/db-postgres.js';
-import { GOOD_PASSWORD, type JsonResponse, request, type TestServer } from './support/server-harness.js';
+import {
+  GOOD_PASSWORD,
+  type JsonResponse,
+  request,
+  type TestServer,
+  uniqueEmail,
+} from './support/server-harness.js';
 
 interface Admin {
   id: string;
@@ -58,25 +65,34 @@ for (const backend of backends) {
   describe(`last-admin guard under a race: ${backend.name}`, { timeout: 180_000 }, () => {
     const servers: TestServer[] = [];
     let dispose: (() => Promise<void>) | undefined;
-    let pair: [Admin, Admin];
 
     /** The two instances the racing admins talk to (the same one on SQLite). */
     const bases = () => [servers[0]?.url as string, (servers[1] ?? servers[0])?.url as string];
     const enabledAdmins = () =>
       (servers[0] as TestServer).server.ctx.stores.users.countWithRole('admin', { enabledOnly: true });
 
-    /** Makes two fresh admins the only enabled ones: `survivor` creates them, then demotes itself. */
-    async function freshPair(survivor: Admin): Promise<[Admin, Admin]> {
-      const base = bases()[0] as string;
-      const a = await createUser(base, survivor.accessToken, ['admin']);
-      const b = await createUser(base, survivor.accessToken, ['admin']);
-      const step = await request(base, 'PATCH', `/v1/admin/users/${survivor.id}`, {
-        token: survivor.accessToken,
-        body: { roles: ['user'] },
-      });
-      assert.equal(step.status, 200, step.text);
+    /**
+     * Setup, straight through the stores (so a failed round cannot block the next): every enabled
+     * admin is demoted, then two new admins are created and logged in.
+     */
+    async function freshPair(): Promise<[Admin, Admin]> {
+      const { stores, clock } = (servers[0] as TestServer).server.ctx;
+      for (const user of await stores.users.list({ limit: 10_000 })) {
+        if (user.roles.includes('admin') && !user.disabled)
+          await stores.users.update(user.id, { roles: ['user'], updatedAt: clock.now() });
+      }
+      const admin = async (): Promise<Admin> => {
+        const email = uniqueEmail('race');
+        const user = await createAccount(stores.users, clock, {
+          email,
+          password: GOOD_PASSWORD,
+          roles: ['admin'],
+        });
+        return { id: user.id, accessToken: (await login(bases()[0] as string, email)).accessToken };
+      };
+      const pair: [Admin, Admin] = [await admin(), await admin()];
       assert.equal(await enabledAdmins(), 2);
-      return [a, b];
+      return pair;
     }
 
     before(async () => {
@@ -92,10 +108,6 @@ for (const backend of backends) {
       } else {
         servers.push(await startOpsServer(env));
       }
-      const base = bases()[0] as string;
-      const root = (await login(base, ADMIN_EMAIL)).accessToken;
-      const rootId = (await request(base, 'GET', '/v1/me', { token: root })).body.sub as string;
-      pair = await freshPair({ id: rootId, accessToken: root });
     });
     after(async () => {
       for (const s of servers) await s.stop(true);
@@ -107,7 +119,7 @@ for (const backend of backends) {
         const [baseA, baseB] = bases() as [string, string];
         let guardRefusals = 0;
         for (let round = 0; round < ROUNDS; round++) {
-          const [a, b] = pair;
+          const [a, b] = await freshPair();
           const [byA, byB] = await Promise.all([attack(baseA, a, b), attack(baseB, b, a)]);
           const passed = [byA, byB].filter((r) => r.status >= 200 && r.status < 300);
           const detail = `round ${round}: ${byA.status} ${byA.text} | ${byB.status} ${byB.text}`;
@@ -126,7 +138,6 @@ for (const backend of backends) {
             byA === passed[0] ? (name.includes('itself') ? b : a) : name.includes('itself') ? a : b;
           const me = await request(baseA, 'GET', '/v1/admin/users?limit=1', { token: survivor.accessToken });
           assert.equal(me.status, 200, `the survivor still administers (${detail})`);
-          pair = await freshPair(survivor);
         }
         // How many losers reached the guard (the rest had their token cut by the winner first).
         t.diagnostic(`refused by the guard: ${guardRefusals} of ${ROUNDS}`);
