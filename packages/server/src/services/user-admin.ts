@@ -52,14 +52,18 @@ export async function changeUser(
   const disabled = patch.disabled ?? user.disabled;
   const wasAdmin = user.roles.includes('admin') && !user.disabled;
   const staysAdmin = roles.includes('admin') && !disabled;
-  if (wasAdmin && !staysAdmin && (await deps.users.countWithRole('admin', { enabledOnly: true })) <= 1) {
-    throw fail({ code: 'last_admin' });
-  }
   const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));
   if (!rolesChanged && disabled === user.disabled) return user;
 
   const now = deps.clock.now();
-  const updated = await deps.users.update(id, { roles, disabled, updatedAt: now });
+  const values = { roles, disabled, updatedAt: now };
+  // Taking admin away: the store writes only while another enabled admin exists, checked in the
+  // same atomic step (two admins demoting each other at once cannot both pass).
+  const updated =
+    wasAdmin && !staysAdmin
+      ? await deps.users.updateKeepingRole(id, 'admin', values)
+      : await deps.users.update(id, values);
+  if (updated === 'last_holder') throw fail({ code: 'last_admin' });
   if (!updated) throw fail({ code: 'not_found', message: 'no such user' });
   if (rolesChanged || disabled) {
     // Tokens issued up to this second carry the old roles; the next refresh issues the new ones.

@@ -37,6 +37,17 @@ export interface UserStore {
       updatedAt: number;
     },
   ): Promise<UserRecord | undefined>;
+  /**
+   * `update`, but only while another enabled user holds `role`: the guard of a change that takes the
+   * role away (roles changed, account disabled). The check and the write are one atomic step, so two
+   * such changes racing each other (on any number of instances) never both pass. 'last_holder' when
+   * refused (nothing written), undefined when no such user.
+   */
+  updateKeepingRole(
+    id: string,
+    role: string,
+    patch: Parameters<UserStore['update']>[1],
+  ): Promise<UserRecord | undefined | 'last_holder'>;
   /** Users holding `role`; with `enabledOnly`, disabled accounts are not counted. */
   countWithRole(role: string, opts?: { enabledOnly?: boolean }): Promise<number>;
 }

@@ -185,6 +185,47 @@ export function storesConformance(factory: StoresFactory): void {
         assert.equal(await stores.users.countWithRole('overseer', { enabledOnly: true }), before + 1);
         assert.equal(await stores.users.countWithRole('overseer'), before + 2);
       });
+      test('updateKeepingRole writes only while another enabled holder exists (whole role names)', async () => {
+        const now = Date.now();
+        const a = await stores.users.create(newUser({ roles: ['warden'] }));
+        // Neither a disabled holder nor a look-alike role name counts as another holder.
+        await stores.users.create(newUser({ roles: ['warden'], disabled: true }));
+        await stores.users.create(newUser({ roles: ['wardens', 'Warden', 'x_warden'] }));
+        const last = await stores.users.updateKeepingRole(a.id, 'warden', {
+          roles: ['user'],
+          updatedAt: now,
+        });
+        assert.equal(last, 'last_holder');
+        assert.deepEqual((await stores.users.findById(a.id))?.roles, ['warden']);
+        assert.equal(
+          await stores.users.updateKeepingRole('u_no_such_user', 'warden', {
+            disabled: true,
+            updatedAt: now,
+          }),
+          undefined,
+        );
+        const b = await stores.users.create(newUser({ roles: ['warden'] }));
+        const done = await stores.users.updateKeepingRole(a.id, 'warden', { disabled: true, updatedAt: now });
+        assert.equal(typeof done === 'object' && done.disabled, true);
+        assert.equal(
+          await stores.users.updateKeepingRole(b.id, 'warden', { roles: [], updatedAt: now }),
+          'last_holder',
+        );
+      });
+
+      test('updateKeepingRole: two holders removing each other at once, exactly one passes', async () => {
+        for (let round = 0; round < 10; round++) {
+          const role = `keeper${round}`;
+          const a = await stores.users.create(newUser({ roles: [role] }));
+          const b = await stores.users.create(newUser({ roles: [role] }));
+          const outcomes = await Promise.all([
+            stores.users.updateKeepingRole(a.id, role, { roles: ['user'], updatedAt: Date.now() }),
+            stores.users.updateKeepingRole(b.id, role, { disabled: true, updatedAt: Date.now() }),
+          ]);
+          assert.equal(outcomes.filter((o) => o === 'last_holder').length, 1, `round ${round}`);
+          assert.equal(await stores.users.countWithRole(role, { enabledOnly: true }), 1, `round ${round}`);
+        }
+      });
     });
 
     describe('sessions', () => {

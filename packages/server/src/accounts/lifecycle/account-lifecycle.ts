@@ -377,12 +377,16 @@ export function createAccountLifecycle(deps: AccountLifecycleDeps): AccountLifec
     async eraseUser(userId, actor) {
       const user = await stores.users.findById(userId);
       if (!user) throw fail({ code: 'not_found', message: 'no such user' });
-      if (
-        user.roles.includes('admin') &&
-        !user.disabled &&
-        (await stores.users.countWithRole('admin', { enabledOnly: true })) <= 1
-      ) {
-        throw fail({ code: 'last_admin' });
+      if (user.roles.includes('admin') && !user.disabled) {
+        // An enabled admin is first disabled, atomically with the check that another enabled admin
+        // remains (two admins erasing each other at once cannot both pass); then it no longer
+        // counts, and nothing has been revoked yet if refused.
+        const disabled = await stores.users.updateKeepingRole(userId, 'admin', {
+          disabled: true,
+          updatedAt: clock.now(),
+        });
+        if (disabled === 'last_holder') throw fail({ code: 'last_admin' });
+        if (!disabled) throw fail({ code: 'not_found', message: 'no such user' });
       }
       // Revoke first (sessions, refresh families, every access token via the feed), then delete.
       const sessions = await cutAccess(userId, 'erased', true);

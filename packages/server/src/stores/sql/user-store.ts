@@ -3,12 +3,27 @@
 import { type Kysely, sql } from 'kysely';
 import { DuplicateEmailError, type UserRecord, type UserStore } from '../types.js';
 import type { SqlFlavor } from './flavor.js';
+import { anotherEnabledHolder, lockEnabledHolders } from './role-guard.js';
 import { parseStringArray, toUser } from './rows.js';
 import type { Database } from './schema.js';
 
 /** Escapes LIKE wildcards so a role name matches literally (ESCAPE '\'). */
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+type UserPatch = Parameters<UserStore['update']>[1];
+
+function columnValues(patch: UserPatch, flavor: SqlFlavor) {
+  const values: Record<string, string | number | boolean | null> = { updated_at: patch.updatedAt };
+  if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles);
+  if (patch.disabled !== undefined) values.disabled = flavor.bool(patch.disabled);
+  if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+  if (patch.passwordChangedAt !== undefined) values.password_changed_at = patch.passwordChangedAt;
+  if (patch.emailVerifiedAt !== undefined) values.email_verified_at = patch.emailVerifiedAt;
+  if (patch.claims !== undefined) values.claims = JSON.stringify(patch.claims);
+  if (patch.email !== undefined) values.email = patch.email;
+  return values;
 }
 
 export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): UserStore {
@@ -85,14 +100,7 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
     },
 
     async update(id, patch) {
-      const values: Record<string, string | number | boolean | null> = { updated_at: patch.updatedAt };
-      if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles);
-      if (patch.disabled !== undefined) values.disabled = flavor.bool(patch.disabled);
-      if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
-      if (patch.passwordChangedAt !== undefined) values.password_changed_at = patch.passwordChangedAt;
-      if (patch.emailVerifiedAt !== undefined) values.email_verified_at = patch.emailVerifiedAt;
-      if (patch.claims !== undefined) values.claims = JSON.stringify(patch.claims);
-      if (patch.email !== undefined) values.email = patch.email;
+      const values = columnValues(patch, flavor);
       let result: { numUpdatedRows: bigint };
       try {
         result = await db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
@@ -103,6 +111,24 @@ export function createSqlUserStore(db: Kysely<Database>, flavor: SqlFlavor): Use
       }
       if (result.numUpdatedRows === 0n) return undefined;
       return this.findById(id);
+    },
+
+    async updateKeepingRole(id, role, patch) {
+      const values = columnValues(patch, flavor);
+      const outcome = await db.transaction().execute(async (trx) => {
+        await lockEnabledHolders(trx, flavor, role);
+        const result = await trx
+          .updateTable('users')
+          .set(values)
+          .where('id', '=', id)
+          .where(anotherEnabledHolder(flavor, id, role))
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 1n) return 'updated';
+        const exists = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+        return exists ? 'last_holder' : 'not_found';
+      });
+      if (outcome === 'last_holder') return outcome;
+      return outcome === 'updated' ? this.findById(id) : undefined;
     },
 
     async countWithRole(role, opts) {
