@@ -26,7 +26,14 @@ describe('GET /console', () => {
       assert.match(res.headers.get('content-type')!, /^text\/html/);
       assert.match(res.headers.get('content-security-policy')!, STRICT_CSP);
       assert.equal(res.headers.get('x-frame-options'), 'DENY');
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     }
+    // A mail link's page carries the token in its query: no cache may store it (nor its URL).
+    const link = await fetch(`${server.origin}/console/reset-password?token=${'a'.repeat(43)}`);
+    assert.equal(link.status, 200);
+    assert.equal(await link.text(), html);
+    assert.equal(link.headers.get('cache-control'), 'no-store');
+    assert.equal(link.headers.get('referrer-policy'), 'no-referrer');
     assert.match(html, /<script type="module" crossorigin src="\/console\/assets\/[^"]+\.js"><\/script>/);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'an inline <script>');
     assert.doesNotMatch(html, /<style|\sstyle=/, 'inline style');

@@ -107,6 +107,22 @@ describe('configuration effects over HTTP', () => {
       assert.equal(res.headers.get('cache-control'), 'no-store');
       assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
       assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      // Data responses carry no Referrer-Policy or Pragma (browsers apply neither to JSON) ...
+      assert.equal(res.headers.get('referrer-policy'), null);
+      assert.equal(res.headers.get('pragma'), null);
+      // ... token responses keep Pragma: no-cache (RFC 6749 section 5.1) ...
+      const email = uniqueEmail('headers');
+      await request(t.url, 'POST', '/v1/auth/register', { body: { email, password: GOOD_PASSWORD } });
+      const login = await request(t.url, 'POST', '/v1/auth/login', {
+        body: { email, password: GOOD_PASSWORD },
+      });
+      assert.equal(login.status, 200, login.text);
+      assert.equal(login.headers.get('cache-control'), 'no-store');
+      assert.equal(login.headers.get('pragma'), 'no-cache');
+      // ... and pages (which set their own CSP) get Referrer-Policy: no-referrer.
+      const page = await fetch(`${t.url}/docs/`);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
     } finally {
       await t.stop(true);
     }

@@ -68,6 +68,14 @@ export async function registerApiDocs(app: FastifyInstance, opts: { issuer: stri
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
     staticCSP: DOCS_CSP,
+    // Set before the handler too, so the security-headers hook knows these responses are pages
+    // (it adds Referrer-Policy to pages; swagger-ui's own hook sets the CSP only after it).
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        reply.header('content-security-policy', DOCS_CSP);
+        done();
+      },
+    },
     theme: { title: 'Tessera HTTP API' },
     // BaseLayout: no top bar (its logo is an inline <style> the CSP refuses, and its "explore" box
     // would load descriptions from elsewhere).

