@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { oneLineError, tempDir, tessera } from './helpers.js';
 
@@ -42,10 +43,24 @@ describe('tessera secret check', () => {
     const file = await tessera(['secret', 'check', '--file', tmp.file('s.txt', secret), '--json']);
     assert.equal(file.code, 0);
     assert.deepEqual(JSON.parse(file.stdout), { ok: true, reasons: [] });
-    const arg = await tessera(['secret', 'check', secret.trim()]);
-    assert.equal(arg.code, 0);
+    // After --, so that a secret starting with '-' (1 in 64 base64url secrets) is not an option.
+    const arg = await tessera(['secret', 'check', '--', secret.trim()]);
+    assert.equal(arg.code, 0, arg.stderr);
     const hex = (await tessera(['secret', 'generate', '--encoding', 'hex'])).stdout;
     assert.equal((await tessera(['secret', 'check', '-'], { stdin: hex })).code, 0);
+  });
+
+  test("a value starting with '-' is checked after --; without it, the error says so", async () => {
+    const dashed = `-Z${randomBytes(32).toString('base64url')}`;
+    const after = await tessera(['secret', 'check', '--', dashed]);
+    assert.equal(after.code, 0, after.stderr);
+    const bare = await tessera(['secret', 'check', dashed]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /unknown option -Z… \(a value that starts with '-' goes after --\)/);
+    // A value starting with '--' is not echoed either (beyond its first character).
+    const doubled = await tessera(['secret', 'check', `-${dashed}`]);
+    assert.equal(doubled.code, 2);
+    for (const r of [bare, doubled]) assert.ok(!r.stderr.includes(dashed.slice(2, 12)), r.stderr);
   });
 
   test('weak values exit 1 with reasons, and a secret is never echoed', async () => {

@@ -14,7 +14,8 @@ export const secretCheck: Command = {
 Checks a secret: at least 32 bytes of material (hex and base64/base64url text count decoded),
 random-looking (no repeats, runs or low entropy), and not a well-known value such as "secret",
 "changeme" or "your-256-bit-secret", even padded or repeated. Prefer - or --file: a secret on
-the command line lands in your shell history. One trailing newline of stdin or FILE is dropped.
+the command line lands in your shell history (and a VALUE that starts with '-' goes after --:
+tessera secret check -- VALUE). One trailing newline of stdin or FILE is dropped.
 
 Options:
   --file FILE   read the secret from FILE

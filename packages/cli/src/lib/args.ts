@@ -23,7 +23,10 @@ function describeParseError(err: unknown): string {
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${quoted}`;
+      // An "option" that is not option-shaped is a value that starts with '-' (a base64url
+      // secret, say): say so, and never print more of it than its first character.
+      if (/^--[a-z][a-z0-9-]{0,40}$/.test(quoted)) return `unknown option ${quoted}`;
+      return `unknown option ${quoted.slice(0, 2)}… (a value that starts with '-' goes after --)`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const name = quoted.split(' ')[0] ?? quoted;
       return message.includes('argument missing') ? `${name} needs a value` : `${name} does not take a value`;
