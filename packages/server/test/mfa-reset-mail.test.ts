@@ -2,29 +2,25 @@
 // reset the user did not ask for is noticed: the account is back to a password alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type MfaTestServer, startMfaServer, userWithTotp } from './support/mfa-harness.js';
+import { type MfaTestServer, startMailedMfaServer, userWithTotp } from './support/mfa-harness.js';
 import { GOOD_PASSWORD, request } from './support/server-harness.js';
-import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+import type { SmtpSink } from './support/smtp-sink.js';
 
 const ADMIN_EMAIL = 'admin@example.com';
 
 describe('factor reset mail', { timeout: 60_000 }, () => {
   let t: MfaTestServer;
   let smtp: SmtpSink;
+  let mailed: Awaited<ReturnType<typeof startMailedMfaServer>> | undefined;
 
   before(async () => {
-    smtp = await startSmtpSink();
-    t = await startMfaServer({
-      TESSERA_SMTP_URL: smtp.url,
-      TESSERA_MAIL_FROM: 'Tessera Test <auth@tessera.test>',
+    mailed = await startMailedMfaServer({
       TESSERA_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       TESSERA_BOOTSTRAP_ADMIN_PASSWORD: GOOD_PASSWORD,
     });
+    ({ t, smtp } = mailed);
   });
-  after(async () => {
-    await t?.stop();
-    await smtp?.close();
-  });
+  after(() => mailed?.stop());
 
   test('the user is mailed when an admin resets their factors, and nobody else is', async () => {
     const admin = await request(t.url, 'POST', '/v1/auth/login', {

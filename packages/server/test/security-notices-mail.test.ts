@@ -10,11 +10,11 @@ import {
   codeAt,
   type MfaTestServer,
   passwordStep,
-  startMfaServer,
+  startMailedMfaServer,
   userWithTotp,
 } from './support/mfa-harness.js';
 import { GOOD_PASSWORD, request, uniqueEmail } from './support/server-harness.js';
-import { type ReceivedMail, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+import type { ReceivedMail, SmtpSink } from './support/smtp-sink.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const NEW_PASSWORD = 'a brand new passphrase 77';
@@ -23,18 +23,13 @@ const VERIFY_SUBJECT = 'Confirm your email address';
 describe('security notices', { timeout: 60_000 }, () => {
   let t: MfaTestServer;
   let smtp: SmtpSink;
+  let mailed: Awaited<ReturnType<typeof startMailedMfaServer>> | undefined;
 
   before(async () => {
-    smtp = await startSmtpSink();
-    t = await startMfaServer({
-      TESSERA_SMTP_URL: smtp.url,
-      TESSERA_MAIL_FROM: 'Tessera Test <auth@tessera.test>',
-    });
+    mailed = await startMailedMfaServer();
+    ({ t, smtp } = mailed);
   });
-  after(async () => {
-    await t?.stop();
-    await smtp?.close();
-  });
+  after(() => mailed?.stop());
 
   /** Every mail the server queued has been delivered (the sink has parsed it) or abandoned. */
   const settled = () => t.server.ctx.services.lifecycle.mailIdle();

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { totpCodeAt } from '../../src/mfa/totp.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { GOOD_PASSWORD, request, TEST_ISSUER, uniqueEmail } from './server-harness.js';
+import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 
 export interface ManualClock {
   now(): number;
@@ -107,4 +108,24 @@ export function passwordStep(t: MfaTestServer, email: string, extra: Record<stri
 
 export function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/** An MFA test server whose mail goes over real SMTP to an in-process sink; stop() ends both. */
+export async function startMailedMfaServer(
+  env: Record<string, string> = {},
+): Promise<{ t: MfaTestServer; smtp: SmtpSink; stop(): Promise<void> }> {
+  const smtp = await startSmtpSink();
+  const t = await startMfaServer({
+    TESSERA_SMTP_URL: smtp.url,
+    TESSERA_MAIL_FROM: 'Tessera Test <auth@tessera.test>',
+    ...env,
+  });
+  return {
+    t,
+    smtp,
+    async stop() {
+      await t.stop();
+      await smtp.close();
+    },
+  };
 }
