@@ -9,6 +9,7 @@ import { requireAuth, requireRole } from '../plugins/authenticate.js';
 import { ErrorBody, emailField, NoContent, passwordField } from '../schemas/fields.js';
 import { optionalBody, routeSchema } from '../schemas/zod-provider.js';
 import type { UserExport } from '../stores/lifecycle-types.js';
+import { FactorView } from './mfa-shared.js';
 
 const tokenField = z
   .string({ error: 'must be a string' })
@@ -31,7 +32,7 @@ const ExportView = z.object({
   sessions: z.array(z.record(z.string(), z.unknown())),
   audit: z.array(z.record(z.string(), z.unknown())),
   mail_links: z.array(z.record(z.string(), z.unknown())),
-  factors: z.array(z.record(z.string(), z.unknown())),
+  factors: z.array(FactorView),
   recovery_codes_remaining: z.number(),
 });
 
@@ -204,7 +205,7 @@ export async function accountLifecycleRoutes(app: FastifyInstance, ctx: AppConte
       return {
         exported_at: new Date(ctx.clock.now()).toISOString(),
         ...describeExport(data),
-        factors: factors.map((f) => ({ ...f })),
+        factors,
         recovery_codes_remaining,
       };
     },
