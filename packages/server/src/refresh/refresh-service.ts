@@ -14,10 +14,10 @@ import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { SessionRecord, Stores, UserRecord } from '../stores/types.js';
 import {
-  deriveSuccessor,
   generateRefreshToken,
   hashRefreshToken,
   isRefreshTokenShape,
+  successorDeriver,
 } from './refresh-token.js';
 
 export interface ClientInfo {
@@ -88,6 +88,7 @@ const invalidGrant = (message?: string): DomainError =>
 
 export function createRefreshService(opts: RefreshServiceOptions): RefreshService {
   const { stores, keys, clock, audit } = opts;
+  const deriveSuccessor = successorDeriver(opts.successorKey);
 
   // amr and auth_time (RFC 8176, OIDC) follow the session through every refresh. `auth`: null for a
   // new session signed in with a password alone (nothing to look up), undefined to read the store.
@@ -206,7 +207,7 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     async rotate(presented, client, issueOpts) {
       if (!isRefreshTokenShape(presented)) throw invalidGrant();
       const now = clock.now();
-      const successor = deriveSuccessor(opts.successorKey, presented);
+      const successor = deriveSuccessor(presented);
       const successorHash = hashRefreshToken(successor);
       // One transaction in the store: read token + session + user, and if all are live, spend the
       // token, insert the successor, touch the session and audit refresh_succeeded.
