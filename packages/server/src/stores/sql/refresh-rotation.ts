@@ -12,6 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { type RotationRequest, type RotationResult, StorageUnavailableError } from '../types.js';
+import type { CommitGate } from './commit-gate.js';
 import { toRefreshToken, toSession, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { isUnavailableError } from './unavailable.js';
@@ -115,6 +116,7 @@ function rotatable(row: JoinedRow, now: number): boolean {
 export function sqliteRefreshRotation(
   database: BetterSqlite3.Database,
   db: Kysely<Database>,
+  gate?: CommitGate,
 ): RefreshRotation {
   // Prepared on first use (the tables exist only after the migrations ran).
   let statements:
@@ -185,6 +187,11 @@ export function sqliteRefreshRotation(
 
   let pending: PendingRotation[] = [];
   function flush() {
+    // While the WAL checkpoint thread rewinds the log, the rotations wait here, then share a commit.
+    if (gate?.held) {
+      gate.released().then(flush);
+      return;
+    }
     const items = pending.length > MAX_BATCH ? pending.splice(0, MAX_BATCH) : pending;
     if (items === pending) pending = [];
     else setImmediate(flush);

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { loadBetterSqlite3 } from '../../drivers/optional-driver.js';
+import { CommitGate } from './commit-gate.js';
 import type { SqlFlavor } from './flavor.js';
 import { withLeaseLock } from './lease-lock.js';
 import { type RefreshRotation, sqliteRefreshRotation } from './refresh-rotation.js';
@@ -107,11 +108,13 @@ export function openSqlite(
       dialect: withUnavailableMapping(new SqliteDialect({ database: withStatementCache(database) })),
     });
     // A file database checkpoints its WAL in a worker thread, never inside a request's commit.
+    // Refresh commits wait (as promises) while that thread rewinds the log.
+    const gate = new CommitGate();
     const checkpointer =
       path === MEMORY
         ? undefined
-        : startWalCheckpointer(database, resolve(path), { driverPath: driverPath() });
-    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db), checkpointer, refs: 0 };
+        : startWalCheckpointer(database, resolve(path), { driverPath: driverPath(), gate });
+    entry = { db, rotateRefresh: sqliteRefreshRotation(database, db, gate), checkpointer, refs: 0 };
     if (key !== undefined) shared.set(key, entry);
   }
   entry.refs += 1;

@@ -9,34 +9,71 @@
 // again only when a writer finds every frame already copied, which under steady writes never
 // happens (frames arrive while the checkpoint copies). Measured: 644 MB of log after 20 s of
 // refreshes, growing for as long as the load lasts. So once the log passes `restartBytes`, the
-// worker copies again what arrived during its first pass, then checkpoints with RESTART: writers
-// wait only while it copies the last frames and syncs the database file (8-15 ms on the test
-// machine's disk, once per `restartBytes` of log), and the next commit starts the log over.
-// journal_size_limit then shrinks the file back to `restartBytes`.
+// worker copies again what arrived during its first pass, then checkpoints with RESTART, and the
+// next commit starts the log over. Writers wait meanwhile: for the last frames and one sync of
+// the database file, 8-15 ms on the test machine's disk, which the server's connection turns into
+// 18-33 ms (SQLite's busy handler sleeps 1, 2, 5, 10 ms between its tries). Hence a large limit:
+// at 2,500 refreshes/s (110 MB of log a second) one such wait every 9 s; under ordinary load the
+// log rewinds on its own in the first pause between writes and never gets there.
+//
+// The file keeps its size when rewound (truncating a gigabyte took 450 ms of a commit, measured
+// with journal_size_limit). The worker truncates it only once a whole interval passed without a
+// commit, when nobody waits for it.
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CommitGate } from './commit-gate.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 1000');
-db.pragma('journal_size_limit = ' + workerData.restartBytes);
 const restartFrames = Math.floor(workerData.restartBytes / db.pragma('page_size', { simple: true }));
-const timer = setInterval(() => {
+let lastLog = -1;
+let running = false;
+let quiet = null;
+// Asks the server to hold its refresh commits (CommitGate) and waits for its answer.
+const askQuiet = () => new Promise((resolve) => { quiet = resolve; parentPort.postMessage({ type: 'hold' }); });
+const timer = setInterval(async () => {
+  if (running) return;
+  running = true;
   try {
     const [copied] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (copied.log > restartFrames) {
+    if (copied.log === lastLog) {
+      // No commit for a whole interval: nobody waits for a truncation now.
+      if (walBytes() > workerData.keepBytes) db.pragma('wal_checkpoint(TRUNCATE)');
+    } else if (copied.log > restartFrames) {
       db.pragma('wal_checkpoint(PASSIVE)');
-      db.pragma('wal_checkpoint(RESTART)');
+      if (await askQuiet()) {
+        try { db.pragma('wal_checkpoint(RESTART)'); } finally { parentPort.postMessage({ type: 'release' }); }
+      }
     }
-  } catch (err) { parentPort.postMessage(String(err && err.message)); }
+    lastLog = copied.log;
+  } catch (err) {
+    parentPort.postMessage({ type: 'error', message: String(err && err.message) });
+  } finally {
+    running = false;
+  }
 }, workerData.intervalMs);
-parentPort.on('message', (m) => { if (m === 'stop') { clearInterval(timer); try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} db.close(); parentPort.close(); } });
+function walBytes() {
+  try { return require('node:fs').statSync(workerData.path + '-wal').size; } catch { return 0; }
+}
+parentPort.on('message', (m) => {
+  if (m === 'held') { quiet?.(true); quiet = null; return; }
+  if (m === 'stop') {
+    clearInterval(timer);
+    quiet?.(false);
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+    db.close();
+    parentPort.close();
+  }
+});
 `;
 
-/** Log size past which the worker rewinds the log (a short wait for writers, see above). */
-export const DEFAULT_RESTART_BYTES = 256 * 1024 * 1024;
+/** Log size past which the worker rewinds the log (a wait for writers, see above). */
+export const DEFAULT_RESTART_BYTES = 1024 * 1024 * 1024;
+/** Size of the log file the worker truncates (when idle) once it is larger. */
+const KEEP_BYTES = 64 * 1024 * 1024;
 
 export interface WalCheckpointer {
   stop(): Promise<void>;
@@ -45,9 +82,12 @@ export interface WalCheckpointer {
 export function startWalCheckpointer(
   database: BetterSqlite3.Database,
   path: string,
-  opts: { intervalMs?: number; restartBytes?: number; driverPath: string },
+  opts: { intervalMs?: number; restartBytes?: number; driverPath: string; gate?: CommitGate },
 ): WalCheckpointer {
+  const restartBytes = opts.restartBytes ?? DEFAULT_RESTART_BYTES;
+  const keepBytes = Math.min(KEEP_BYTES, restartBytes);
   const fallback = () => {
+    opts.gate?.release();
     try {
       database.pragma('wal_autocheckpoint = 1000');
     } catch {
@@ -61,7 +101,8 @@ export function startWalCheckpointer(
       workerData: {
         path,
         intervalMs: opts.intervalMs ?? 1000,
-        restartBytes: opts.restartBytes ?? DEFAULT_RESTART_BYTES,
+        restartBytes,
+        keepBytes,
         driver: opts.driverPath,
       },
     });
@@ -69,12 +110,21 @@ export function startWalCheckpointer(
     return { stop: async () => {} };
   }
   database.pragma('wal_autocheckpoint = 0');
-  // The log is truncated to this size when a writer rewinds it (after the worker's RESTART).
-  database.pragma(`journal_size_limit = ${opts.restartBytes ?? DEFAULT_RESTART_BYTES}`);
   worker.unref();
   worker.on('error', fallback);
   worker.on('exit', (code) => {
+    opts.gate?.release();
     if (code !== 0) fallback();
+  });
+  // The rewind: refresh commits are held (as promises, never on the event loop) while the worker
+  // holds the write lock; 2 s at most, whatever the worker does.
+  worker.on('message', (message: { type?: string }) => {
+    if (message.type === 'hold') {
+      opts.gate?.hold(2_000);
+      worker.postMessage('held');
+    } else if (message.type === 'release') {
+      opts.gate?.release();
+    }
   });
   let stopped: Promise<void> | undefined;
   return {
