@@ -139,6 +139,43 @@ function refreshPhases(clients, [warm, dur, paced]) {
   ];
 }
 
+/**
+ * The machine's floor for the paced row: bare Fastify burning the auth server's CPU per refresh,
+ * paced at the same rate by the same driver. The spin is calibrated in short runs until the bare
+ * server's measured CPU per request is within 5% of the auth server's, then measured like it.
+ */
+async function machineFloor(paced, dir, seconds) {
+  const tokensFile = join(dir, 'floor-tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(Array.from({ length: paced.clients }, () => 'x'.repeat(43))));
+  const target = paced.serverCpuUsPerReq;
+  const run = async (spinUs, duration) => {
+    const server = await spawnServer(script('server-fastify-spin.mjs'), { env: { SPIN_US: String(spinUs) } });
+    try {
+      const result = await runIsolated(script('server-refresh-driver.mjs'), [
+        JSON.stringify({
+          url: server.url,
+          tokensFile,
+          serverPid: server.pid,
+          phases: [
+            { name: 'warm-up', mode: 'saturate', duration: 1, clients: paced.clients },
+            { name: 'paced', mode: 'paced', duration, rate: paced.reqPerSec, clients: paced.clients },
+          ],
+        }),
+      ]);
+      return result.phases.find((p) => p.name === 'paced');
+    } finally {
+      await server.close();
+    }
+  };
+  let spinUs = Math.max(0, target - 60);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const probe = await run(spinUs, 3);
+    if (Math.abs(probe.serverCpuUsPerReq - target) <= target * 0.05) break;
+    spinUs = Math.max(0, spinUs + target - probe.serverCpuUsPerReq);
+  }
+  return { ...roundAll(await run(spinUs, seconds)), spinUs: round(spinUs) };
+}
+
 /** Registers the bench user and logs in `n` sessions on a running server; returns the sessions. */
 async function prepareSessions(base, n) {
   const reg = await postJson(base, '/v1/auth/register', { email: EMAIL, password: PASSWORD });
@@ -265,6 +302,10 @@ export async function run({ quick, args }) {
       },
     ]);
     out.loadavgAfterSqlite = os.loadavg().map((l) => round(l, 3));
+    const sqlitePaced = out.refresh.find((p) => p.mode === 'paced');
+    if (sqlitePaced?.serverCpuUsPerReq) {
+      out.floor = await machineFloor(sqlitePaced, dir, plan.refresh[2]);
+    }
 
     // The same refresh load on PostgreSQL (same machine: PostgreSQL, server and driver share the cores).
     const pgUrl = postgresUrl();
@@ -326,6 +367,19 @@ function report(out, quick) {
       '-',
     ],
     ...out.refresh.map(refreshRow('SQLite')),
+    ...(out.floor
+      ? [
+          [
+            `bare Fastify burning the same CPU (${cell(out.floor.spinUs)} µs spin), paced at the same rate`,
+            cell(out.floor.reqPerSec),
+            cell(out.floor.latencyP50Ms),
+            cell(out.floor.latencyP99Ms),
+            cell(out.floor.serverCpuUsPerReq),
+            '-',
+            '-',
+          ],
+        ]
+      : []),
     ...(out.refreshPostgres ?? []).map(refreshRow('PostgreSQL')),
     ...out.me.map((r) => [
       `GET ${r.name} (10 conns)`,
@@ -394,6 +448,9 @@ function report(out, quick) {
       paced.latencyP99Ms === null ? null : paced.latencyP99Ms < 3,
       `p99 ${cell(paced.latencyP99Ms)} ms (max ${cell(paced.latencyMaxMs)}) at ${cell(paced.reqPerSec)}/s` +
         `, server CPU ${cell(paced.serverCpuUsPerReq)} µs/refresh${split(paced)}` +
+        (out.floor
+          ? `; bare Fastify burning ${cell(out.floor.serverCpuUsPerReq)} µs/request at that rate: p99 ${cell(out.floor.latencyP99Ms)} ms`
+          : '') +
         (quick ? ' (quick run)' : ''),
     ),
     target(
