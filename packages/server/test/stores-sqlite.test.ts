@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,11 +89,44 @@ describe('sqlite backend', () => {
     );
   });
 
+  test('a database made with 4 KiB pages keeps them and works as before', async () => {
+    const old = await createTempSqlite();
+    mkdirSync(dirname(old.path), { recursive: true });
+    const raw = new BetterSqlite3(old.path);
+    raw.pragma('page_size = 4096');
+    raw.exec('create table made_by_an_older_version (id integer primary key)');
+    raw.close();
+    const oldStores = await createStores({ databaseUrl: old.url });
+    try {
+      await oldStores.migrate();
+      const user = await oldStores.users.create({
+        id: 'u_pages',
+        email: 'pages@example.com',
+        passwordHash: 'x',
+        roles: ['user'],
+        disabled: false,
+        createdAt: 1,
+      });
+      assert.equal((await oldStores.users.findById(user.id))?.email, 'pages@example.com');
+    } finally {
+      await oldStores.close();
+    }
+    const check = new BetterSqlite3(old.path, { readonly: true });
+    try {
+      assert.equal(check.pragma('page_size', { simple: true }), 4096);
+    } finally {
+      check.close();
+      await old.cleanup();
+    }
+  });
+
   test('creates the parent directory and opens the file in WAL mode with foreign keys', async () => {
     assert.ok(existsSync(temp.path));
     const raw = new BetterSqlite3(temp.path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      // A new database gets 2 KiB pages (less log per commit than SQLite's 4 KiB default).
+      assert.equal(raw.pragma('page_size', { simple: true }), 2048);
       const tables = raw.prepare("select name from sqlite_master where type = 'table'").all() as Array<{
         name: string;
       }>;
