@@ -25,14 +25,11 @@ const INT8_OID = 20;
 // int8 (bigint, count(*)) arrives as a string by default; our values are ms timestamps and ids,
 // far below 2^53, so numbers are exact.
 const parseInt8 = (value: string) => Number.parseInt(value, 10);
-// pg asks for a parser per column of every result (a refresh: 26 columns), so pg's own table is
-// looked up once: resolving the `pg` module on each call cost 9% of a PostgreSQL refresh's CPU.
-let pgTypes: typeof pg.types | undefined;
+// Called for each column of every result (a refresh: 26 columns).
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
-    pgTypes ??= loadPg().types;
-    return pgTypes.getTypeParser(oid, format as 'text');
+    return loadPg().types.getTypeParser(oid, format as 'text');
   },
 } as pg.CustomTypesConfig;
 
