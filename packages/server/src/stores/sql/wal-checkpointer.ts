@@ -9,10 +9,10 @@
 // again only when a writer finds every frame already copied, which under steady writes never
 // happens (frames arrive while the checkpoint copies). Measured: 644 MB of log after 20 s of
 // refreshes, growing for as long as the load lasts. So once the log passes `restartBytes`, the
-// worker copies again what arrived during its first pass, then checkpoints with RESTART, and the
-// next commit starts the log over. Writers wait meanwhile: for the last frames and one sync of
-// the database file, 8-15 ms on the test machine's disk, which the server's connection turns into
-// 18-33 ms (SQLite's busy handler sleeps 1, 2, 5, 10 ms between its tries). Hence a large limit:
+// worker copies again what arrived during its first pass, asks the server to hold its refresh
+// commits (CommitGate, commit-gate.ts), checkpoints with RESTART, and the next commit starts the
+// log over. The refreshes wait for the last frames and one sync of the database file (8-43 ms on
+// the test machine's disk); any other write waits in SQLite's busy handler. Hence a large limit:
 // at 2,500 refreshes/s (110 MB of log a second) one such wait every 9 s; under ordinary load the
 // log rewinds on its own in the first pause between writes and never gets there.
 //
@@ -49,8 +49,8 @@ const timer = setInterval(async () => {
       }
     }
     lastLog = copied.log;
-  } catch (err) {
-    parentPort.postMessage({ type: 'error', message: String(err && err.message) });
+  } catch {
+    // A checkpoint that failed (the file busy past busy_timeout) is tried again at the next tick.
   } finally {
     running = false;
   }
@@ -87,7 +87,6 @@ export function startWalCheckpointer(
   const restartBytes = opts.restartBytes ?? DEFAULT_RESTART_BYTES;
   const keepBytes = Math.min(KEEP_BYTES, restartBytes);
   const fallback = () => {
-    opts.gate?.release();
     try {
       database.pragma('wal_autocheckpoint = 1000');
     } catch {
@@ -112,6 +111,7 @@ export function startWalCheckpointer(
   database.pragma('wal_autocheckpoint = 0');
   worker.unref();
   worker.on('error', fallback);
+  // An 'error' is followed by 'exit': commits held for a worker that is gone are let go here.
   worker.on('exit', (code) => {
     opts.gate?.release();
     if (code !== 0) fallback();
