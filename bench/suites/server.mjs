@@ -145,24 +145,17 @@ function refreshPhases(clients, [warm, dur, paced]) {
  * server's measured CPU per request is within 5% of the auth server's, then measured like it.
  */
 async function machineFloor(paced, dir, seconds) {
-  const tokensFile = join(dir, 'floor-tokens.json');
-  writeFileSync(tokensFile, JSON.stringify(Array.from({ length: paced.clients }, () => 'x'.repeat(43))));
+  // The spin server echoes whatever token it gets.
+  const sessions = Array.from({ length: paced.clients }, () => ({ refreshToken: 'x'.repeat(43) }));
   const target = paced.serverCpuUsPerReq;
   const run = async (spinUs, duration) => {
     const server = await spawnServer(script('server-fastify-spin.mjs'), { env: { SPIN_US: String(spinUs) } });
     try {
-      const result = await runIsolated(script('server-refresh-driver.mjs'), [
-        JSON.stringify({
-          url: server.url,
-          tokensFile,
-          serverPid: server.pid,
-          phases: [
-            { name: 'warm-up', mode: 'saturate', duration: 1, clients: paced.clients },
-            { name: 'paced', mode: 'paced', duration, rate: paced.reqPerSec, clients: paced.clients },
-          ],
-        }),
+      const [measured] = await refreshRun(server.url, server.pid, dir, sessions, [
+        { name: 'warm-up', mode: 'saturate', duration: 1, clients: paced.clients },
+        { name: 'paced', mode: 'paced', duration, rate: paced.reqPerSec, clients: paced.clients },
       ]);
-      return result.phases.find((p) => p.name === 'paced');
+      return measured;
     } finally {
       await server.close();
     }
@@ -173,7 +166,7 @@ async function machineFloor(paced, dir, seconds) {
     if (Math.abs(probe.serverCpuUsPerReq - target) <= target * 0.05) break;
     spinUs = Math.max(0, spinUs + target - probe.serverCpuUsPerReq);
   }
-  return { ...roundAll(await run(spinUs, seconds)), spinUs: round(spinUs) };
+  return { ...(await run(spinUs, seconds)), spinUs: round(spinUs) };
 }
 
 /** Registers the bench user and logs in `n` sessions on a running server; returns the sessions. */
