@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuditLog, LimitResult, RateLimits } from '../services/types.js';
 import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
+import { type LeasedConsume, pointLeases } from './point-leases.js';
 
 /** `points` requests (or failed attempts) per window of `durationSec` seconds. */
 export interface LimitSpec {
@@ -89,6 +90,33 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
     }
   }
 
+  // Refreshes from one address (a backend-for-frontend, a NAT) take their points in leases when the
+  // counters are shared (point-leases.ts); logins stay exact, one round trip per attempt, because
+  // their budgets are small and refunded. In memory a lease would save nothing.
+  const refreshMaxLease = Math.min(64, Math.floor(refreshIp.spec.points / 50));
+  const refreshLeases: LeasedConsume | undefined =
+    store.backend !== 'memory' && refreshMaxLease >= 2
+      ? pointLeases(refreshIp.limiter, { points: refreshIp.spec.points, maxLease: refreshMaxLease })
+      : undefined;
+
+  async function consumeLeased(
+    l: typeof refreshIp,
+    leased: LeasedConsume,
+    key: string,
+  ): Promise<LimitResult> {
+    const outcome = await leased(key);
+    const result: LimitResult = {
+      allowed: outcome.allowed,
+      limit: l.spec.points,
+      remaining: outcome.remaining,
+      resetSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)),
+    };
+    if (outcome.allowed) return result;
+    opts.onLimited?.(l.name);
+    if (outcome.crossedLimit) audit(l.name, key);
+    return result;
+  }
+
   return {
     loginIp: (ip) => consume(loginIp, ip),
     loginAccountAttempt: (email) => consume(loginAccount, accountKey(email)),
@@ -98,6 +126,8 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
     async loginAccountReset(email) {
       await loginAccount.limiter.delete(accountKey(email));
     },
-    refreshIp: (ip) => consume(refreshIp, ip),
+    refreshIp: refreshLeases
+      ? (ip) => consumeLeased(refreshIp, refreshLeases, ip)
+      : (ip) => consume(refreshIp, ip),
   };
 }

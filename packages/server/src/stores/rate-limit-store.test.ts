@@ -1,6 +1,7 @@
 // Shared rate limits on real servers: two "instances" (two RateLimitStores) count together through
 // Redis, and through PostgreSQL when Redis is unreachable (the insurance limiter), so the sixth
-// login attempt is refused whichever instance sees it. Needs TESSERA_TEST_POSTGRES_URL and
+// login attempt is refused whichever instance sees it, and refreshes from one address, taken in
+// leases, never pass the limit. Needs TESSERA_TEST_POSTGRES_URL and
 // TESSERA_TEST_REDIS_URL (failing in CI when missing).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -88,6 +89,61 @@ describe('shared counters', {
             Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).loginAccountAttempt(third)),
           );
           assert.equal(burst.filter((r) => r.allowed).length, 5);
+        } finally {
+          await Promise.all(shared.map((s) => s.close()));
+        }
+      });
+    });
+
+    test(`${label}: refreshes from one address take leases, and the instances admit at most the limit`, async () => {
+      await withDatabase(async (url) => {
+        const shared = await Promise.all(
+          [0, 1].map(() =>
+            createRateLimitStore({ backend: resolveBackend({ databaseUrl: url, redisUrl: redis }) }),
+          ),
+        );
+        try {
+          // Count the store's round trips for the refresh counter.
+          let roundTrips = 0;
+          const audited: unknown[] = [];
+          const [a, b] = shared.map((s) =>
+            createRateLimits({
+              limits: { ...limits, refreshIp: '1000/15m' },
+              audit: { record: async (event, fields) => void audited.push({ event, fields }) },
+              store: {
+                ...s,
+                limiter(spec) {
+                  const limiter = s.limiter(spec);
+                  const consume = limiter.consume.bind(limiter);
+                  limiter.consume = (key, points) => {
+                    roundTrips++;
+                    return consume(key, points);
+                  };
+                  return limiter;
+                },
+              },
+            }),
+          );
+          assert.ok(a && b);
+          const ip = `10.9.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+          const outcomes = await Promise.all(
+            Array.from({ length: 1300 }, (_, i) => (i % 2 ? b : a).refreshIp(ip)),
+          );
+          const allowed = outcomes.filter((r) => r.allowed).length;
+          assert.ok(allowed <= 1000, `admitted ${allowed}`);
+          // Leases of up to 20 points: each instance may hold 19 unspent when the limit is reached.
+          assert.ok(allowed >= 1000 - 2 * 19, `admitted only ${allowed}`);
+          assert.ok(roundTrips < 300, `${roundTrips} round trips for 1300 refreshes`);
+          const refused = outcomes.find((r) => !r.allowed);
+          assert.ok(refused && refused.resetSeconds > 0);
+          assert.equal(audited.length, 1, 'rate_limited is audited once');
+          // Refused from now on, on both instances, without asking the store.
+          const before = roundTrips;
+          assert.equal((await a.refreshIp(ip)).allowed, false);
+          assert.equal((await b.refreshIp(ip)).allowed, false);
+          assert.equal(roundTrips, before);
+          // Another address is counted on its own, from one point.
+          assert.equal((await a.refreshIp('10.8.0.1')).remaining, 999);
         } finally {
           await Promise.all(shared.map((s) => s.close()));
         }
