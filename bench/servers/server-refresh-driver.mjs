@@ -31,10 +31,20 @@ import { processCpuMs } from './server-cpu.mjs';
 const config = JSON.parse(process.argv[2]);
 const tokens = JSON.parse(readFileSync(config.tokensFile, 'utf8'));
 const target = new URL('/v1/auth/refresh', config.url);
-const HEAD =
-  `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\n` +
-  'Content-Type: application/json\r\nContent-Length: ';
+const REQUEST_LINE = `POST ${target.pathname} HTTP/1.1\r\n`;
+const HEAD = `Host: ${target.host}\r\nContent-Type: application/json\r\nContent-Length: `;
 const HEADER_END = Buffer.from('\r\n\r\n');
+// `addresses: 'distinct'`: every request comes from its own client address (X-Forwarded-For, for a
+// server that trusts this proxy), as a population of browsers would; by default all come from one
+// address, as from a backend-for-frontend. Per-address counters (the refresh rate limit) differ.
+let nextAddress = 0;
+const addressHeader =
+  config.addresses === 'distinct'
+    ? () => {
+        const n = nextAddress++;
+        return `X-Forwarded-For: 10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}\r\n`;
+      }
+    : () => '';
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
 
 /**
@@ -75,7 +85,7 @@ function connect(onAnswer, onFailure) {
   return {
     send(token) {
       const body = `{"refresh_token":${JSON.stringify(token)}}`;
-      socket.write(`${HEAD}${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.write(`${REQUEST_LINE}${addressHeader()}${HEAD}${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
     close() {
       socket.removeAllListeners('close');
