@@ -169,6 +169,7 @@ export async function createContext(config: Config, opts: StartServerOptions = {
       sessions,
       audit,
       metrics,
+      limits,
       clock,
       successorKey: deriveSuccessorKey(masterKey),
       accessTtl: config.accessTtl,

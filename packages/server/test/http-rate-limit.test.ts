@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   GOOD_PASSWORD,
+  refreshCookie,
   request,
   startTestServer,
+  TEST_ORIGIN,
   type TestServer,
   uniqueEmail,
 } from './support/server-harness.js';
@@ -87,5 +89,18 @@ describe('login rate limits', () => {
       );
     }
     assert.deepEqual(statuses, [401, 401, 401, 429]);
+  });
+
+  test('a refresh refused by the limit keeps the cookie: nothing was spent', async () => {
+    // The address has used its 3 refreshes above.
+    const email = uniqueEmail('limited');
+    await request(t.url, 'POST', '/v1/auth/register', { body: { email, password: GOOD_PASSWORD } });
+    const cookie = refreshCookie(await login(email, GOOD_PASSWORD));
+    assert.ok(cookie);
+    const res = await request(t.url, 'POST', '/v1/auth/refresh', {
+      headers: { cookie: `tessera_rt=${cookie}`, origin: TEST_ORIGIN },
+    });
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('set-cookie'), null, 'the cookie is not cleared');
   });
 });

@@ -26,7 +26,7 @@ function countedLimiter(points: number) {
 describe('point leases', () => {
   test('a key seen once per window takes one point; a busy key takes doubling leases', async () => {
     const { limiter, calls } = countedLimiter(1000);
-    const consume = pointLeases(limiter, { points: 1000, maxLease: 16 });
+    const consume = pointLeases(limiter, { points: 1000, maxLease: 16 }).consume;
     const first = await consume('10.0.0.1');
     assert.deepEqual([first.allowed, first.remaining, calls.consume], [true, 999, 1]);
     assert.equal((await limiter.get('10.0.0.1'))?.consumedPoints, 1, 'exact for the first request');
@@ -41,7 +41,7 @@ describe('point leases', () => {
 
   test('two instances sharing a store never admit more than the limit, even in parallel', async () => {
     const { limiter, calls } = countedLimiter(500);
-    const instances = [0, 1].map(() => pointLeases(limiter, { points: 500, maxLease: 10 }));
+    const instances = [0, 1].map(() => pointLeases(limiter, { points: 500, maxLease: 10 }).consume);
     const outcomes = await Promise.all(
       Array.from({ length: 1200 }, (_, i) => (instances[i % 2] as (typeof instances)[0])('10.0.0.2')),
     );
@@ -57,7 +57,7 @@ describe('point leases', () => {
   test('once refused, the key is refused here until its window ends, without asking the store', async () => {
     const { limiter, calls } = countedLimiter(4);
     let clock = 1_000_000;
-    const consume = pointLeases(limiter, { points: 4, maxLease: 2, now: () => clock });
+    const consume = pointLeases(limiter, { points: 4, maxLease: 2, now: () => clock }).consume;
     for (let i = 0; i < 4; i++) assert.equal((await consume('10.0.0.3')).allowed, true);
     const refused = await consume('10.0.0.3');
     assert.equal(refused.allowed, false);
@@ -77,8 +77,8 @@ describe('point leases', () => {
 
   test('near the limit a lease shrinks to what is left; one straddling the limit is spent up to it', async () => {
     const { limiter, calls } = countedLimiter(20);
-    const a = pointLeases(limiter, { points: 20, maxLease: 8 });
-    const b = pointLeases(limiter, { points: 20, maxLease: 8 });
+    const a = pointLeases(limiter, { points: 20, maxLease: 8 }).consume;
+    const b = pointLeases(limiter, { points: 20, maxLease: 8 }).consume;
     // a: leases of 1, 2, 4, 8 (15 points, 14 spent, 1 held); 5 left in the store.
     for (let i = 0; i < 14; i++) assert.equal((await a('10.0.0.4')).allowed, true);
     // b takes 1, then 2 (one held): 2 left in the store.
@@ -102,7 +102,7 @@ describe('point leases', () => {
 
   test('the memory of keys is bounded: the least recently refilled is forgotten', async () => {
     const { limiter } = countedLimiter(1000);
-    const consume = pointLeases(limiter, { points: 1000, maxLease: 4, maxKeys: 3 });
+    const consume = pointLeases(limiter, { points: 1000, maxLease: 4, maxKeys: 3 }).consume;
     for (const ip of ['a', 'b', 'c', 'd']) await consume(ip);
     // 'a' was forgotten: it starts again at one point (exact), not at a lease of 2.
     await consume('a');

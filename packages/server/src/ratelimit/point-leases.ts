@@ -49,9 +49,15 @@ interface Lease {
   refill: Promise<LeaseOutcome> | undefined;
 }
 
-export type LeasedConsume = (key: string) => Promise<LeaseOutcome>;
+export interface PointLeases {
+  consume(key: string): Promise<LeaseOutcome>;
+  /** No live lease for the key in this instance: its next point may be taken one at a time elsewhere. */
+  fresh(key: string): boolean;
+  /** One point taken elsewhere (in the refresh's own statement): the key's count and window end. */
+  record(key: string, consumedPoints: number, msBeforeNext: number): void;
+}
 
-export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptions): LeasedConsume {
+export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptions): PointLeases {
   const now = opts.now ?? Date.now;
   const maxKeys = opts.maxKeys ?? 10_000;
   const leases = new Map<string, Lease>();
@@ -100,7 +106,7 @@ export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptio
     };
   }
 
-  return async function consume(key) {
+  async function consume(key: string): Promise<LeaseOutcome> {
     for (;;) {
       const at = now();
       let lease = leases.get(key);
@@ -145,5 +151,26 @@ export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptio
         entry.refill = undefined;
       }
     }
+  }
+
+  return {
+    consume,
+    fresh(key) {
+      const lease = leases.get(key);
+      return lease === undefined || lease.resetAt <= now();
+    },
+    record(key, consumedPoints, msBeforeNext) {
+      const lease = leases.get(key);
+      if (lease?.refill) return; // a lease being taken will say more
+      remember(key, {
+        left: 0,
+        size: 1,
+        storeRemaining: Math.max(0, opts.points - consumedPoints),
+        resetAt: now() + msBeforeNext,
+        refused: consumedPoints > opts.points,
+        last: false,
+        refill: undefined,
+      });
+    },
   };
 }

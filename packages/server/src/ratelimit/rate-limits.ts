@@ -3,9 +3,9 @@
 // callers never know where the counters live.
 import { createHash } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import type { AuditLog, LimitResult, RateLimits } from '../services/types.js';
+import type { AuditLog, InlineRefreshLimit, LimitResult, RateLimits } from '../services/types.js';
 import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
-import { type LeasedConsume, pointLeases } from './point-leases.js';
+import { type PointLeases, pointLeases } from './point-leases.js';
 
 /** `points` requests (or failed attempts) per window of `durationSec` seconds. */
 export interface LimitSpec {
@@ -94,27 +94,58 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
   // counters are shared (point-leases.ts); logins stay exact, one round trip per attempt, because
   // their budgets are small and refunded. In memory a lease would save nothing.
   const refreshMaxLease = Math.min(64, Math.floor(refreshIp.spec.points / 50));
-  const refreshLeases: LeasedConsume | undefined =
+  const refreshLeases: PointLeases | undefined =
     store.backend !== 'memory' && refreshMaxLease >= 2
       ? pointLeases(refreshIp.limiter, { points: refreshIp.spec.points, maxLease: refreshMaxLease })
       : undefined;
 
-  async function consumeLeased(
-    l: typeof refreshIp,
-    leased: LeasedConsume,
+  /** A refresh-limit outcome as a result; a refusal is metered, and audited if it crossed the limit. */
+  function refreshResult(
     key: string,
-  ): Promise<LimitResult> {
-    const outcome = await leased(key);
-    const result: LimitResult = {
-      allowed: outcome.allowed,
-      limit: l.spec.points,
-      remaining: outcome.remaining,
-      resetSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)),
+    allowed: boolean,
+    remaining: number,
+    msBeforeNext: number,
+    crossedLimit: boolean,
+  ): LimitResult {
+    if (!allowed) {
+      opts.onLimited?.(refreshIp.name);
+      if (crossedLimit) audit(refreshIp.name, key);
+    }
+    return {
+      allowed,
+      limit: refreshIp.spec.points,
+      remaining: allowed ? remaining : 0,
+      resetSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
     };
-    if (outcome.allowed) return result;
-    opts.onLimited?.(l.name);
-    if (outcome.crossedLimit) audit(l.name, key);
-    return result;
+  }
+
+  async function consumeLeased(leases: PointLeases, key: string): Promise<LimitResult> {
+    const o = await leases.consume(key);
+    return refreshResult(key, o.allowed, o.remaining, o.msBeforeNext, o.crossedLimit);
+  }
+
+  // PostgreSQL counters without Redis: the rate-limit table is in the stores' database, so the
+  // refresh's own statement can take the point (one round trip instead of two). Not for an address
+  // holding leased points: those are spent here without any round trip.
+  const inlineRefresh = store.backend === 'postgres';
+  function refreshIpInline(ip: string): InlineRefreshLimit | undefined {
+    if (!inlineRefresh || (refreshLeases && !refreshLeases.fresh(ip))) return undefined;
+    const now = Date.now(); // rate-limiter-flexible's clock, which the other takes of this row use
+    return {
+      counter: {
+        key: refreshIp.limiter.getKey(ip),
+        points: refreshIp.spec.points,
+        durationMs: refreshIp.spec.durationSec * 1000,
+        now,
+      },
+      settle({ consumedPoints, expiresAt }) {
+        const msBeforeNext = Math.max(0, expiresAt - now);
+        refreshLeases?.record(ip, consumedPoints, msBeforeNext);
+        const allowed = consumedPoints <= refreshIp.spec.points;
+        const crossed = consumedPoints === refreshIp.spec.points + 1;
+        return refreshResult(ip, allowed, refreshIp.spec.points - consumedPoints, msBeforeNext, crossed);
+      },
+    };
   }
 
   return {
@@ -126,8 +157,7 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
     async loginAccountReset(email) {
       await loginAccount.limiter.delete(accountKey(email));
     },
-    refreshIp: refreshLeases
-      ? (ip) => consumeLeased(refreshIp, refreshLeases, ip)
-      : (ip) => consume(refreshIp, ip),
+    refreshIp: refreshLeases ? (ip) => consumeLeased(refreshLeases, ip) : (ip) => consume(refreshIp, ip),
+    ...(inlineRefresh ? { refreshIpInline } : {}),
   };
 }

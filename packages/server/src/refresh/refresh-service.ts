@@ -9,7 +9,7 @@ import type { Clock, MetricsService } from '../app-context.js';
 import type { AccessTokenIssuer } from '../claims/access-token-issuer.js';
 import type { MfaStore, SessionAuth } from '../mfa/mfa-store.js';
 import { DomainError } from '../services/domain-error.js';
-import type { AuditLog, KeyService } from '../services/types.js';
+import type { AuditLog, KeyService, RateLimits } from '../services/types.js';
 import { describeDevice, truncateUserAgent } from '../sessions/device.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { SessionRecord, Stores, UserRecord } from '../stores/types.js';
@@ -51,7 +51,10 @@ export interface RefreshService {
   ): Promise<IssuedTokens>;
   /** A fresh access token for a live session (after step-up changed its amr/auth_time). */
   accessTokenFor(user: UserRecord, session: SessionRecord, opts?: IssueOptions): Promise<string>;
-  /** Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens. */
+  /**
+   * Throws DomainError invalid_grant for unknown, expired, revoked or reused tokens, and
+   * rate_limited past the per-IP refresh limit (nothing spent then).
+   */
   rotate(refreshToken: string, client: ClientInfo, opts?: IssueOptions): Promise<IssuedTokens>;
   /** The session a refresh token belongs to, if the token is known (for logout by refresh token). */
   sessionOf(refreshToken: string): Promise<SessionRecord | undefined>;
@@ -74,6 +77,8 @@ export interface RefreshServiceOptions {
   clock: Clock;
   /** HMAC key for successor derivation (refresh-token.ts deriveSuccessorKey). */
   successorKey: Buffer;
+  /** The per-IP refresh limit, taken on every rotate; without it refreshes are not limited. */
+  limits?: Pick<RateLimits, 'refreshIp' | 'refreshIpInline'>;
   /** Where each session's amr/auth_time live (mfa/); without it tokens carry neither. */
   sessionAuth?: Pick<MfaStore, 'getSessionAuth' | 'setSessionAuth'>;
   /** Seconds. */
@@ -205,7 +210,16 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
     },
 
     async rotate(presented, client, issueOpts) {
-      if (!isRefreshTokenShape(presented)) throw invalidGrant();
+      const shaped = isRefreshTokenShape(presented);
+      // The per-IP limit counts every refresh, a malformed token too. On PostgreSQL counters
+      // without Redis the rotation's own statement takes it: one round trip instead of two. With a
+      // claims hook the token is signed before the spend, so the limit is taken first, as elsewhere.
+      const inline = shaped && !opts.tokens?.hasHook ? opts.limits?.refreshIpInline?.(client.ip) : undefined;
+      if (opts.limits && !inline) {
+        const limit = await opts.limits.refreshIp(client.ip);
+        if (!limit.allowed) throw new DomainError({ code: 'rate_limited', limit });
+      }
+      if (!shaped) throw invalidGrant();
       const now = clock.now();
       const successor = deriveSuccessor(presented);
       const successorHash = hashRefreshToken(successor);
@@ -220,8 +234,15 @@ export function createRefreshService(opts: RefreshServiceOptions): RefreshServic
         successorExpiresAt: now + opts.refreshTtl * 1000,
         ip: client.ip,
         userAgent: truncateUserAgent(client.userAgent),
+        ...(inline ? { limit: inline.counter } : {}),
       });
-      if (result.status === 'unknown') throw invalidGrant();
+      if (inline) {
+        if (!result.counted) throw new Error('the refresh-token store did not take the rate-limit counter');
+        const limit = inline.settle(result.counted);
+        if (!limit.allowed) throw new DomainError({ code: 'rate_limited', limit });
+      }
+      // 'limited' comes only with an inline counter over its limit, refused just above.
+      if (result.status === 'unknown' || result.status === 'limited') throw invalidGrant();
       const { token, session, user } = result;
       // amr/auth_time came with the joined read (none without second factors): no second query.
       const auth = opts.sessionAuth ? result.auth : null;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { audienceFor } from '../audiences/resource.js';
-import { badRequest, rateLimitedError } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { clearRefreshCookie } from '../http/refresh-cookie.js';
 import { ErrorBody, refreshTokenField, resourceField, TokenResponse } from '../schemas/fields.js';
 import { SECURITY } from '../schemas/security.js';
@@ -17,7 +17,7 @@ const RefreshBody = optionalBody(
 );
 
 export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const { limits, refresh } = ctx.services;
+  const { refresh } = ctx.services;
 
   routeSchema(app).post(
     '/v1/auth/refresh',
@@ -30,8 +30,6 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request, reply) => {
-      const ipLimit = await limits.refreshIp(request.ip);
-      if (!ipLimit.allowed) throw rateLimitedError(ipLimit);
       const audience = audienceFor(request.body, ctx.config.audiences);
       const presented = presentedRefreshToken(ctx, request, request.body.refresh_token);
       if (!presented) throw badRequest('refresh_token is required (in the body or the tessera_rt cookie)');
@@ -39,9 +37,11 @@ export async function authRefreshRoutes(app: FastifyInstance, ctx: AppContext): 
         const tokens = await refresh.rotate(presented.token, clientInfo(request), { audience });
         return sendTokens(ctx, reply, tokens, !presented.fromCookie);
       } catch (err) {
-        // A dead cookie is cleared so the browser stops sending it.
-        // A claims hook failing spent nothing: that cookie still works.
-        const unspent = err instanceof DomainError && err.failure.code === 'claims_unavailable';
+        // A dead cookie is cleared so the browser stops sending it. A claims hook failing or the
+        // per-IP limit (counted in refresh.rotate) spent nothing: that cookie still works.
+        const unspent =
+          err instanceof DomainError &&
+          (err.failure.code === 'claims_unavailable' || err.failure.code === 'rate_limited');
         if (presented.fromCookie && !unspent) clearRefreshCookie(reply, ctx.config.cookieSecure);
         throw err;
       }

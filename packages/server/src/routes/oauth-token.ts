@@ -191,8 +191,6 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
       if (err instanceof ApiError) throw new OAuthError('invalid_request', err.description);
       throw err;
     }
-    const limit = await ctx.services.limits.refreshIp(req.ip);
-    if (!limit.allowed) throw rateLimitedError(limit);
     try {
       const issued = await ctx.services.refresh.rotate(
         presented,
@@ -212,6 +210,10 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
       // RFC 6749 section 5.2: a bad grant is 400 invalid_grant at the token endpoint.
       if (err instanceof DomainError && err.code === 'invalid_grant') {
         return oauthError(reply, 400, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
+      }
+      // The per-IP refresh limit (counted in refresh.rotate): 429, as on /v1/auth/refresh.
+      if (err instanceof DomainError && err.failure.code === 'rate_limited') {
+        throw rateLimitedError(err.failure.limit);
       }
       throw err;
     }

@@ -2,7 +2,7 @@
 // and handed to the routes, so the routes never know which storage or fan-out is underneath.
 import type { JwsHeader, JwtPayload, TesseraKey } from '@tessera/core';
 import type { RotationPolicy } from '../keys/rotation-policy.js';
-import type { RevocationRecord } from '../stores/types.js';
+import type { CounterState, InlineCounter, RevocationRecord } from '../stores/types.js';
 
 /** One key as the admin API and the CLI see it (no private material). */
 export interface KeyDescription {
@@ -178,4 +178,16 @@ export interface RateLimits {
   /** Clears the account's failures after a successful login. */
   loginAccountReset(email: string): Promise<void>;
   refreshIp(ip: string): Promise<LimitResult>;
+  /**
+   * The refresh limit as a counter the rotation's own statement can take: on PostgreSQL counters
+   * without Redis, one round trip instead of two. Undefined when the counters live elsewhere or
+   * this address holds leased points: call `refreshIp` first then. `settle` turns the statement's
+   * count into the result, remembers it, and meters and audits a refusal as `refreshIp` would.
+   */
+  refreshIpInline?(ip: string): InlineRefreshLimit | undefined;
+}
+
+export interface InlineRefreshLimit {
+  counter: InlineCounter;
+  settle(state: CounterState): LimitResult;
 }

@@ -110,10 +110,35 @@ export interface RotationRequest {
    * `ip` it is the fingerprint a reuse-interval hit must match (refresh-service.ts).
    */
   userAgent?: string;
+  /**
+   * A rate-limit counter to take in the rotation's own statement, before anything else: the
+   * rotation happens only while the count stays within `limit.points` (RateLimits.refreshIpInline).
+   * Only stores whose rate-limit counters share their database take it (PostgreSQL).
+   */
+  limit?: InlineCounter;
+}
+
+/** A rate-limit counter in the rate-limit table (rate-limiter-flexible's rows), taken inline. */
+export interface InlineCounter {
+  /** The counter's row key: the limiter's prefix and the client address. */
+  key: string;
+  /** The limit: at most this many per window. */
+  points: number;
+  durationMs: number;
+  /** The limiters' clock (wall time, ms): the counter's window is measured on it. */
+  now: number;
+}
+
+/** The counter after an inline take: its count in this window and when the window ends (ms). */
+export interface CounterState {
+  consumedPoints: number;
+  expiresAt: number;
 }
 
 export type RotationResult =
-  | { status: 'unknown' }
+  | { status: 'unknown'; counted?: CounterState }
+  /** Over the inline limit (RotationRequest.limit): nothing was read or written but the counter. */
+  | { status: 'limited'; counted: CounterState }
   | {
       /**
        * rotated: this call spent the token and wrote the successor, the session touch and the
@@ -128,6 +153,8 @@ export type RotationResult =
       successorExpiresAt: number | null;
       /** The session's amr/auth_time (null: none recorded); absent when the store did not read them. */
       auth?: SessionAuth | null;
+      /** The inline counter after this request (when RotationRequest.limit was given). */
+      counted?: CounterState;
     };
 
 export interface RefreshTokenStore {

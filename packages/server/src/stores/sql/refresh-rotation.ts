@@ -6,11 +6,13 @@
 //   the rotations requested in one event-loop turn share that transaction, each in its own
 //   savepoint, so concurrent refreshes pay for one commit (its WAL frames and locks) between them.
 // - PostgreSQL: one statement (data-modifying CTEs), prepared by name on each pooled connection:
-//   one round trip, atomic on its own. Only a lost race (another request spent the token between
+//   one round trip, atomic on its own. It can also take the per-IP refresh limit's counter
+//   (RotationRequest.limit) when the rate-limit table is in the same database. Only a lost race (another request spent the token between
 //   this statement's snapshot and its update) costs a second read.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { RATE_LIMIT_TABLE } from '../../../migrations/002-rate-limits.js';
 import { type RotationRequest, type RotationResult, StorageUnavailableError } from '../types.js';
 import type { CommitGate } from './commit-gate.js';
 import { toRefreshToken, toSession, toUser } from './rows.js';
@@ -219,6 +221,8 @@ export function sqliteRefreshRotation(
   // reached here, so one commit serves all of them; a lone refresh waits for nothing else.
   return (request) =>
     new Promise<RotationResult>((resolve, reject) => {
+      // The rate-limit counters of a SQLite server are in its memory, never in this database.
+      if (request.limit) throw new Error('a SQLite store takes no inline rate-limit counter');
       if (pending.push({ request, resolve, reject }) === 1) setImmediate(flush);
     });
 }
@@ -234,11 +238,23 @@ interface PendingRotation {
 
 type Outcome = { ok: true; value: RotationResult } | { ok: false; error: unknown };
 
-const PG_ROTATE = `with cur as (
+// The per-IP refresh limit, when its counter is taken here (RotationRequest.limit): the upsert of
+// rate-limiter-flexible's RateLimiterPostgres on the same row and with the same arithmetic (a new
+// window when the old one has ended), so both paths count together; the spend waits on its count.
+const PG_COUNT = `rl as (
+  insert into ${RATE_LIMIT_TABLE} as c (key, points, expire) values ($7, 1, $10)
+  on conflict (key) do update set
+    points = case when c.expire <= $9 then 1 else c.points + 1 end,
+    expire = case when c.expire <= $9 then $10 else c.expire end
+  returning points, expire
+), `;
+
+function pgRotate(counted: boolean): string {
+  return `with ${counted ? PG_COUNT : ''}cur as (
   select ${JOINED_COLUMNS} ${JOINED_FROM} where rt.hash = $1
 ), spent as (
   update refresh_tokens set spent_at = $2, successor_hash = $3
-  where hash = $1 and spent_at is null and exists (
+  where hash = $1 and spent_at is null ${counted ? 'and (select points from rl) <= $8 ' : ''}and exists (
     select 1 from cur where cur.expires_at > $2 and cur.s_revoked_at is null
       and cur.s_expires_at > $2 and not cur.u_disabled)
   returning session_id, user_id
@@ -253,7 +269,15 @@ const PG_ROTATE = `with cur as (
   insert into audit_events (at, event, sub, actor, ip, session_id, details)
   select $2, 'refresh_succeeded', spent.user_id, null, $5, spent.session_id, '{}' from spent
 )
-select cur.*, (select count(*) from spent)::int as rotated from cur`;
+${
+  counted
+    ? 'select cur.*, (select count(*) from spent)::int as rotated, rl.points as rl_points, rl.expire as rl_expire from rl left join cur on true'
+    : 'select cur.*, (select count(*) from spent)::int as rotated from cur'
+}`;
+}
+
+const PG_ROTATE = pgRotate(false);
+const PG_ROTATE_COUNTED = pgRotate(true);
 
 const PG_REREAD = `select ${JOINED_COLUMNS} ${JOINED_FROM} where rt.hash = $1`;
 
@@ -265,24 +289,56 @@ function unavailable(err: unknown): never {
 
 export function postgresRefreshRotation(pool: pg.Pool): RefreshRotation {
   return async (req) => {
+    const limit = req.limit;
     const { rows } = await pool
-      .query<JoinedRow & { rotated: number }>({
-        name: 'tessera_refresh_rotate',
-        text: PG_ROTATE,
-        values: [req.hash, req.now, req.successorHash, req.successorExpiresAt, req.ip, req.userAgent ?? null],
-      })
+      .query<JoinedRow & { rotated: number; rl_points?: number; rl_expire?: number | string }>(
+        limit
+          ? {
+              name: 'tessera_refresh_rotate_counted',
+              text: PG_ROTATE_COUNTED,
+              values: [
+                req.hash,
+                req.now,
+                req.successorHash,
+                req.successorExpiresAt,
+                req.ip,
+                req.userAgent ?? null,
+                limit.key,
+                limit.points,
+                limit.now,
+                limit.now + limit.durationMs,
+              ],
+            }
+          : {
+              name: 'tessera_refresh_rotate',
+              text: PG_ROTATE,
+              values: [
+                req.hash,
+                req.now,
+                req.successorHash,
+                req.successorExpiresAt,
+                req.ip,
+                req.userAgent ?? null,
+              ],
+            },
+      )
       .catch(unavailable);
     const row = rows[0];
-    if (!row) return { status: 'unknown' };
+    const counted =
+      limit && row ? { consumedPoints: Number(row.rl_points), expiresAt: Number(row.rl_expire) } : undefined;
+    const withCount = <T extends RotationResult>(r: T): T => (counted ? { ...r, counted } : r);
+    if (counted && limit && counted.consumedPoints > limit.points) return { status: 'limited', counted };
+    // Counted or not, a token that does not exist has no joined columns (the counted row has nulls).
+    if (!row || row.hash === null || row.hash === undefined) return withCount({ status: 'unknown' });
     if (row.rotated === 1) {
-      return result('rotated', row, Math.min(req.successorExpiresAt, Number(row.s_expires_at)));
+      return withCount(result('rotated', row, Math.min(req.successorExpiresAt, Number(row.s_expires_at))));
     }
-    if (!rotatable(row, req.now)) return result('not_rotated', row, n(row.next_expires_at));
+    if (!rotatable(row, req.now)) return withCount(result('not_rotated', row, n(row.next_expires_at)));
     // Our snapshot saw it unspent but another request spent it first: read what that one wrote.
     const again = await pool
       .query<JoinedRow>({ name: 'tessera_refresh_reread', text: PG_REREAD, values: [req.hash] })
       .catch(unavailable);
     const now = again.rows[0];
-    return now ? result('not_rotated', now, n(now.next_expires_at)) : { status: 'unknown' };
+    return withCount(now ? result('not_rotated', now, n(now.next_expires_at)) : { status: 'unknown' });
   };
 }
