@@ -290,37 +290,23 @@ function unavailable(err: unknown): never {
 export function postgresRefreshRotation(pool: pg.Pool): RefreshRotation {
   return async (req) => {
     const limit = req.limit;
+    const values = [
+      req.hash,
+      req.now,
+      req.successorHash,
+      req.successorExpiresAt,
+      req.ip,
+      req.userAgent ?? null,
+    ];
     const { rows } = await pool
       .query<JoinedRow & { rotated: number; rl_points?: number; rl_expire?: number | string }>(
         limit
           ? {
               name: 'tessera_refresh_rotate_counted',
               text: PG_ROTATE_COUNTED,
-              values: [
-                req.hash,
-                req.now,
-                req.successorHash,
-                req.successorExpiresAt,
-                req.ip,
-                req.userAgent ?? null,
-                limit.key,
-                limit.points,
-                limit.now,
-                limit.now + limit.durationMs,
-              ],
+              values: [...values, limit.key, limit.points, limit.now, limit.now + limit.durationMs],
             }
-          : {
-              name: 'tessera_refresh_rotate',
-              text: PG_ROTATE,
-              values: [
-                req.hash,
-                req.now,
-                req.successorHash,
-                req.successorExpiresAt,
-                req.ip,
-                req.userAgent ?? null,
-              ],
-            },
+          : { name: 'tessera_refresh_rotate', text: PG_ROTATE, values },
       )
       .catch(unavailable);
     const row = rows[0];
