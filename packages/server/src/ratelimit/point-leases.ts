@@ -49,6 +49,17 @@ interface Lease {
   refill: Promise<LeaseOutcome> | undefined;
 }
 
+/** A key with nothing taken yet (its window ended at 0: the next request asks the store). */
+const blankLease = (): Lease => ({
+  left: 0,
+  size: 0,
+  storeRemaining: 0,
+  resetAt: 0,
+  refused: false,
+  last: false,
+  refill: undefined,
+});
+
 export interface PointLeases {
   consume(key: string): Promise<LeaseOutcome>;
   /** No live lease for the key in this instance: its next point may be taken one at a time elsewhere. */
@@ -133,15 +144,7 @@ export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptio
         };
       }
       const size = lease ? Math.max(1, Math.min(opts.maxLease, lease.size * 2, lease.storeRemaining)) : 1;
-      const entry: Lease = lease ?? {
-        left: 0,
-        size: 0,
-        storeRemaining: 0,
-        resetAt: 0,
-        refused: false,
-        last: false,
-        refill: undefined,
-      };
+      const entry = lease ?? blankLease();
       if (!lease) remember(key, entry);
       const pending = refill(key, entry, size);
       entry.refill = pending;
@@ -163,13 +166,11 @@ export function pointLeases(limiter: RateLimiterAbstract, opts: PointLeasesOptio
       const lease = leases.get(key);
       if (lease?.refill) return; // a lease being taken will say more
       remember(key, {
-        left: 0,
+        ...blankLease(),
         size: 1,
         storeRemaining: Math.max(0, opts.points - consumedPoints),
         resetAt: now() + msBeforeNext,
         refused: consumedPoints > opts.points,
-        last: false,
-        refill: undefined,
       });
     },
   };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuditLog, InlineRefreshLimit, LimitResult, RateLimits } from '../services/types.js';
 import { memoryRateLimitStore, type RateLimitStore } from '../stores/rate-limit-store.js';
-import { type PointLeases, pointLeases } from './point-leases.js';
+import { type LeaseOutcome, type PointLeases, pointLeases } from './point-leases.js';
 
 /** `points` requests (or failed attempts) per window of `durationSec` seconds. */
 export interface LimitSpec {
@@ -44,16 +44,6 @@ function accountKey(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
-function toResult(spec: LimitSpec, res: RateLimiterRes | null, allowed: boolean): LimitResult {
-  const consumed = res?.consumedPoints ?? 0;
-  return {
-    allowed,
-    limit: spec.points,
-    remaining: Math.max(0, spec.points - consumed),
-    resetSeconds: res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0,
-  };
-}
-
 export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
   const store = opts.store ?? memoryRateLimitStore();
   const make = (name: LimitName, spec: LimitSpec) => ({
@@ -75,18 +65,42 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
     opts.audit.record('rate_limited', fields).catch(() => undefined);
   }
 
-  async function consume(l: typeof loginIp, key: string): Promise<LimitResult> {
+  type Limit = typeof loginIp;
+
+  /** One take's outcome as a result: a refusal is metered, and audited if this take crossed the limit. */
+  function settle(l: Limit, key: string, o: LeaseOutcome): LimitResult {
+    if (!o.allowed) {
+      opts.onLimited?.(l.name);
+      if (o.crossedLimit) audit(l.name, key);
+    }
+    return {
+      allowed: o.allowed,
+      limit: l.spec.points,
+      remaining: o.allowed ? o.remaining : 0,
+      resetSeconds: Math.max(1, Math.ceil(o.msBeforeNext / 1000)),
+    };
+  }
+
+  async function consume(l: Limit, key: string): Promise<LimitResult> {
     try {
       const res = await l.limiter.consume(key);
-      return toResult(l.spec, res, true);
+      return settle(l, key, {
+        allowed: true,
+        remaining: res.remainingPoints,
+        msBeforeNext: res.msBeforeNext,
+        crossedLimit: false,
+      });
     } catch (err) {
       // rate-limiter-flexible rejects with a RateLimiterRes when over the limit; anything else is a
       // backend failure and propagates (a shared backend adds its own insurance limiter).
       if (!(err instanceof RateLimiterRes)) throw err;
-      opts.onLimited?.(l.name);
       // Audited when the key first goes over its limit (once per window).
-      if (err.consumedPoints === l.spec.points + 1) audit(l.name, key);
-      return toResult(l.spec, err, false);
+      return settle(l, key, {
+        allowed: false,
+        remaining: 0,
+        msBeforeNext: err.msBeforeNext,
+        crossedLimit: err.consumedPoints === l.spec.points + 1,
+      });
     }
   }
 
@@ -99,29 +113,8 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
       ? pointLeases(refreshIp.limiter, { points: refreshIp.spec.points, maxLease: refreshMaxLease })
       : undefined;
 
-  /** A refresh-limit outcome as a result; a refusal is metered, and audited if it crossed the limit. */
-  function refreshResult(
-    key: string,
-    allowed: boolean,
-    remaining: number,
-    msBeforeNext: number,
-    crossedLimit: boolean,
-  ): LimitResult {
-    if (!allowed) {
-      opts.onLimited?.(refreshIp.name);
-      if (crossedLimit) audit(refreshIp.name, key);
-    }
-    return {
-      allowed,
-      limit: refreshIp.spec.points,
-      remaining: allowed ? remaining : 0,
-      resetSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
-    };
-  }
-
   async function consumeLeased(leases: PointLeases, key: string): Promise<LimitResult> {
-    const o = await leases.consume(key);
-    return refreshResult(key, o.allowed, o.remaining, o.msBeforeNext, o.crossedLimit);
+    return settle(refreshIp, key, await leases.consume(key));
   }
 
   // PostgreSQL counters without Redis: the rate-limit table is in the stores' database, so the
@@ -141,9 +134,12 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
       settle({ consumedPoints, expiresAt }) {
         const msBeforeNext = Math.max(0, expiresAt - now);
         refreshLeases?.record(ip, consumedPoints, msBeforeNext);
-        const allowed = consumedPoints <= refreshIp.spec.points;
-        const crossed = consumedPoints === refreshIp.spec.points + 1;
-        return refreshResult(ip, allowed, refreshIp.spec.points - consumedPoints, msBeforeNext, crossed);
+        return settle(refreshIp, ip, {
+          allowed: consumedPoints <= refreshIp.spec.points,
+          remaining: refreshIp.spec.points - consumedPoints,
+          msBeforeNext,
+          crossedLimit: consumedPoints === refreshIp.spec.points + 1,
+        });
       },
     };
   }
