@@ -103,4 +103,15 @@ describe('login rate limits', () => {
     assert.equal(res.status, 429);
     assert.equal(res.headers.get('set-cookie'), null, 'the cookie is not cleared');
   });
+
+  test('the OAuth refresh_token grant counts on the same budget: 429 with Retry-After', async () => {
+    const res = await request(t.url, 'POST', '/v1/oauth/token', {
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, 429);
+    assert.equal(res.body.error, 'rate_limited');
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+    assert.equal(res.headers.get('ratelimit-limit'), '3');
+  });
 });

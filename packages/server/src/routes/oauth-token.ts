@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { audienceFor } from '../audiences/resource.js';
-import { ApiError, rateLimitedError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { TOKEN_EXCHANGE_GRANT } from '../oauth/client-admin.js';
 import { authenticateClient } from '../oauth/client-auth.js';
 import { addFormParser, param } from '../oauth/form-body.js';
@@ -210,10 +210,6 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
       // RFC 6749 section 5.2: a bad grant is 400 invalid_grant at the token endpoint.
       if (err instanceof DomainError && err.code === 'invalid_grant') {
         return oauthError(reply, 400, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
-      }
-      // The per-IP refresh limit (counted in refresh.rotate): 429, as on /v1/auth/refresh.
-      if (err instanceof DomainError && err.failure.code === 'rate_limited') {
-        throw rateLimitedError(err.failure.limit);
       }
       throw err;
     }
