@@ -304,7 +304,7 @@ export async function run({ quick, args }) {
     // The same refresh load on PostgreSQL (same machine: PostgreSQL, server and driver share the cores).
     // Twice: every refresh from one address (a backend-for-frontend: the per-address refresh limit
     // takes its points in leases), then each from its own address behind a trusted proxy (a
-    // population of browsers: one rate-limit upsert per refresh).
+    // population of browsers: one rate-limit count per refresh, in the refresh's own statement).
     const pgUrl = postgresUrl();
     for (const addresses of pgUrl ? ['one', 'distinct'] : []) {
       const database = await freshPostgres(pgUrl);

@@ -7,8 +7,9 @@
 //   savepoint, so concurrent refreshes pay for one commit (its WAL frames and locks) between them.
 // - PostgreSQL: one statement (data-modifying CTEs), prepared by name on each pooled connection:
 //   one round trip, atomic on its own. It can also take the per-IP refresh limit's counter
-//   (RotationRequest.limit) when the rate-limit table is in the same database. Only a lost race (another request spent the token between
-//   this statement's snapshot and its update) costs a second read.
+//   (RotationRequest.limit) when the rate-limit table is in the same database. Only a lost race
+//   (another request spent the token between this statement's snapshot and its update) costs a
+//   second read.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
