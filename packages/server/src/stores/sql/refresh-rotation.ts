@@ -311,21 +311,30 @@ export function postgresRefreshRotation(pool: pg.Pool): RefreshRotation {
       )
       .catch(unavailable);
     const row = rows[0];
-    const counted =
-      limit && row ? { consumedPoints: Number(row.rl_points), expiresAt: Number(row.rl_expire) } : undefined;
-    const withCount = <T extends RotationResult>(r: T): T => (counted ? { ...r, counted } : r);
-    if (counted && limit && counted.consumedPoints > limit.points) return { status: 'limited', counted };
-    // Counted or not, a token that does not exist has no joined columns (the counted row has nulls).
-    if (!row || row.hash === null || row.hash === undefined) return withCount({ status: 'unknown' });
-    if (row.rotated === 1) {
-      return withCount(result('rotated', row, Math.min(req.successorExpiresAt, Number(row.s_expires_at))));
-    }
-    if (!rotatable(row, req.now)) return withCount(result('not_rotated', row, n(row.next_expires_at)));
-    // Our snapshot saw it unspent but another request spent it first: read what that one wrote.
-    const again = await pool
-      .query<JoinedRow>({ name: 'tessera_refresh_reread', text: PG_REREAD, values: [req.hash] })
-      .catch(unavailable);
-    const now = again.rows[0];
-    return withCount(now ? result('not_rotated', now, n(now.next_expires_at)) : { status: 'unknown' });
+    // The counted statement always returns its counter's row (the joined columns null for an
+    // unknown token); over the limit nothing else was done.
+    if (!limit || !row) return settleRow(pool, req, row);
+    const counted = { consumedPoints: Number(row.rl_points), expiresAt: Number(row.rl_expire) };
+    if (counted.consumedPoints > limit.points) return { status: 'limited', counted };
+    return { ...(await settleRow(pool, req, row)), counted };
   };
+}
+
+/** The rotation's outcome from the statement's row: a lost race costs a second read. */
+async function settleRow(
+  pool: pg.Pool,
+  req: RotationRequest,
+  row: (JoinedRow & { rotated: number }) | undefined,
+): Promise<RotationResult> {
+  if (!row || row.hash === null) return { status: 'unknown' };
+  if (row.rotated === 1) {
+    return result('rotated', row, Math.min(req.successorExpiresAt, Number(row.s_expires_at)));
+  }
+  if (!rotatable(row, req.now)) return result('not_rotated', row, n(row.next_expires_at));
+  // Our snapshot saw it unspent but another request spent it first: read what that one wrote.
+  const again = await pool
+    .query<JoinedRow>({ name: 'tessera_refresh_reread', text: PG_REREAD, values: [req.hash] })
+    .catch(unavailable);
+  const now = again.rows[0];
+  return now ? result('not_rotated', now, n(now.next_expires_at)) : { status: 'unknown' };
 }
