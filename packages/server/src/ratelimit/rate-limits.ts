@@ -113,16 +113,12 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
       ? pointLeases(refreshIp.limiter, { points: refreshIp.spec.points, maxLease: refreshMaxLease })
       : undefined;
 
-  async function consumeLeased(leases: PointLeases, key: string): Promise<LimitResult> {
-    return settle(refreshIp, key, await leases.consume(key));
-  }
-
   // PostgreSQL counters without Redis: the rate-limit table is in the stores' database, so the
   // refresh's own statement can take the point (one round trip instead of two). Not for an address
   // holding leased points: those are spent here without any round trip.
   const inlineRefresh = store.backend === 'postgres';
   function refreshIpInline(ip: string): InlineRefreshLimit | undefined {
-    if (!inlineRefresh || (refreshLeases && !refreshLeases.fresh(ip))) return undefined;
+    if (refreshLeases && !refreshLeases.fresh(ip)) return undefined;
     const now = Date.now(); // rate-limiter-flexible's clock, which the other takes of this row use
     return {
       counter: {
@@ -153,7 +149,9 @@ export function createRateLimits(opts: CreateRateLimitsOptions): RateLimits {
     async loginAccountReset(email) {
       await loginAccount.limiter.delete(accountKey(email));
     },
-    refreshIp: refreshLeases ? (ip) => consumeLeased(refreshLeases, ip) : (ip) => consume(refreshIp, ip),
+    refreshIp: refreshLeases
+      ? async (ip) => settle(refreshIp, ip, await refreshLeases.consume(ip))
+      : (ip) => consume(refreshIp, ip),
     ...(inlineRefresh ? { refreshIpInline } : {}),
   };
 }
